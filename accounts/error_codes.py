@@ -1,0 +1,12 @@
+"""Machine-readable error codes of the accounts app."""
+
+INVALID_CREDENTIALS = "invalid_credentials"
+TOO_MANY_FAILED_LOGINS = "too_many_failed_logins"
+TOKEN_INVALID = "token_not_valid"
+TOKEN_REUSED = "token_reused"
+TOKEN_REVOKED = "token_revoked"
+EMAIL_UNAVAILABLE = "email_unavailable"
+RESET_TOKEN_INVALID = "reset_token_invalid"
+SOCIAL_TOKEN_INVALID = "social_token_invalid"
+SOCIAL_PROVIDER_UNAVAILABLE = "social_provider_unavailable"
+SOCIAL_EMAIL_UNVERIFIED = "social_email_unverified"
