@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from accounts.models import User
+import uuid
+
+from django.db.models import Max, QuerySet
+from django.http import Http404
+
+from accounts.models import TokenFamily, User
 
 
 def user_get_by_email(*, email: str) -> User | None:
@@ -10,10 +15,25 @@ def user_get_by_email(*, email: str) -> User | None:
 
 
 def user_get_by_public_id(*, public_id: str) -> User | None:
-    import uuid
-
     try:
         parsed = uuid.UUID(str(public_id))
     except ValueError:
         return None
     return User.objects.filter(public_id=parsed, is_active=True).first()
+
+
+def token_families_active_for_user(*, user: User) -> QuerySet[TokenFamily]:
+    """The caller's signed-in sessions, most recently refreshed first."""
+    return (
+        TokenFamily.objects.filter(user=user, revoked_at__isnull=True)
+        .annotate(last_refreshed_at=Max("tokens__issued_at"))
+        .order_by("-last_refreshed_at", "-created_at")
+    )
+
+
+def token_family_get_for_user(*, user: User, family_id: uuid.UUID) -> TokenFamily:
+    """One active session of the caller; anyone else's (or a revoked one) is a 404."""
+    family = TokenFamily.objects.filter(user=user, id=family_id, revoked_at__isnull=True).first()
+    if family is None:
+        raise Http404
+    return family

@@ -45,3 +45,10 @@ def refresh_tokens_purge() -> int:
     from accounts.services.tokens import refresh_tokens_purge as purge
 
     return purge()
+
+
+@shared_task
+def used_nonces_purge() -> int:
+    from accounts.services.social import used_nonces_purge as purge
+
+    return purge()

@@ -106,7 +106,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
-        conn_health_checks=True,
+        # A health check costs a round trip at the start of every request; off by default
+        # (a dead pooled connection fails one request and is then replaced).
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
     )
 }
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
@@ -128,9 +130,24 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Broker: Redis when REDIS_URL is set; otherwise kombu's filesystem transport under .data/,
-# which needs no server and still lets a separate worker process consume the tasks.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
+
+def _redis_next_database(url: str) -> str:
+    """The same Redis server, next database number: the broker must not share the cache's
+    database, since clearing a Django cache (FLUSHDB) would drop queued tasks."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    current = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(current + 1) % 16}"))
+
+
+# Broker: Redis when REDIS_URL is set (its next database); otherwise kombu's filesystem
+# transport under .data/, which needs no server and still lets a separate worker consume tasks.
+CELERY_BROKER_URL = (
+    env_str("CELERY_BROKER_URL")
+    or (_redis_next_database(REDIS_URL) if REDIS_URL else None)
+    or "filesystem://"
+)
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = DATA_DIR / "celery-queue"
@@ -139,6 +156,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_queue_dir),
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -154,6 +172,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-refresh-tokens": {
         "task": "accounts.tasks.refresh_tokens_purge",
+        "schedule": 3600.0,
+    },
+    "purge-expired-sign-in-nonces": {
+        "task": "accounts.tasks.used_nonces_purge",
         "schedule": 3600.0,
     },
 }
@@ -214,6 +236,8 @@ THROTTLE_RATES = {
     "login": env_str("THROTTLE_LOGIN", "20/min"),
     "register": env_str("THROTTLE_REGISTER", "10/hour"),
     "password_reset": env_str("THROTTLE_PASSWORD_RESET", "5/hour"),
+    # Confirming is separate: many phones share one carrier IP, and a token guess is useless.
+    "password_reset_confirm": env_str("THROTTLE_PASSWORD_RESET_CONFIRM", "30/hour"),
     "refresh": env_str("THROTTLE_REFRESH", "60/min"),
 }
 # Failed logins allowed per account and per client IP within LOGIN_FAILURE_WINDOW_SECONDS.

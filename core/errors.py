@@ -16,6 +16,7 @@ and is null for errors that are not about a field.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from typing import Any
 
@@ -27,6 +28,8 @@ from drf_standardized_errors.types import ErrorResponse
 from rest_framework import exceptions, status
 
 from . import error_codes
+
+logger = logging.getLogger("django.request")
 
 
 def current_request_id() -> str:
@@ -44,6 +47,20 @@ class EnvelopeFormatter(ExceptionFormatter):
 
 
 class EnvelopeExceptionHandler(ExceptionHandler):
+    def report_exception(self, exc: exceptions.APIException, response: Any) -> None:
+        """Report only real failures (500s) as errors; a deliberate 503 (a provider that is
+        down or not configured) is logged as a warning, without a traceback. Django logs the
+        4xx answers itself."""
+        if response.status_code == status.HTTP_500_INTERNAL_SERVER_ERROR:
+            super().report_exception(exc, response)
+        elif response.status_code > status.HTTP_500_INTERNAL_SERVER_ERROR:
+            logger.warning(
+                "%s answered %s: %s",
+                getattr(self.context.get("request"), "path", ""),
+                response.status_code,
+                exc.get_codes(),
+            )
+
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         from django.core.exceptions import RequestDataTooBig
 

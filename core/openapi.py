@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiExample
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
-from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -62,6 +63,23 @@ class Error429Serializer(serializers.Serializer):
 class ErrorResponse429Serializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
     errors = Error429Serializer(many=True)  # type: ignore[assignment]
+
+
+class ErrorCode503Enum(models.TextChoices):
+    SOCIAL_PROVIDER_UNAVAILABLE = "social_provider_unavailable"
+
+
+class Error503Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode503Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse503Serializer(serializers.Serializer):
+    """The envelope of a 503: a provider the endpoint needs is not configured or unreachable."""
+
+    type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
+    errors = Error503Serializer(many=True)  # type: ignore[assignment]
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
@@ -135,3 +153,15 @@ def validation_error_example(field: str, code: str, detail: str) -> OpenApiExamp
         response_only=True,
         status_codes=["400"],
     )
+
+
+class StrictInputSerializerExtension(OpenApiSerializerExtension):
+    """Bodies of StrictInputSerializer refuse unknown fields: say so in the schema."""
+
+    target_class = "core.serializers.StrictInputSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["additionalProperties"] = False
+        return schema

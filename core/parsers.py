@@ -17,9 +17,8 @@ class JSONParser(parsers.JSONParser):
     """DRF's JSON parser, but refusing NaN/Infinity and a body that is not UTF-8 JSON."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        raw = stream.read() if stream is not None else b""
-        if not raw:
-            raise ParseError("The request body is empty; send a JSON object.")
+        # DRF calls a parser only for a non-empty body.
+        raw = stream.read()
         try:
             return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
         except (UnicodeDecodeError, ValueError) as exc:

@@ -33,11 +33,24 @@ def _cache() -> None:
     cache.delete(key)
 
 
+# How long the broker check may take. A readiness probe must answer quickly whatever the broker
+# does: refuse the connection, accept it and never answer, or drop packets.
+BROKER_CHECK_TIMEOUT_SECONDS = 2.0
+
+
 def _broker() -> None:
     from celery import current_app
 
-    with current_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    # One attempt (max_retries=0): kombu sleeps ``interval_start`` (2 s) before every retry.
+    # kombu's Redis transport ignores ``connect_timeout`` and has no socket timeouts unless
+    # given, so a broker that accepts but never answers would hang the probe; other
+    # transports ignore these options.
+    timeout = BROKER_CHECK_TIMEOUT_SECONDS
+    options = {"socket_connect_timeout": timeout, "socket_timeout": timeout}
+    with current_app.connection_for_write(
+        connect_timeout=timeout, transport_options=options
+    ) as conn:
+        conn.ensure_connection(max_retries=0)
 
 
 CHECKS = {"database": _database, "cache": _cache, "broker": _broker}

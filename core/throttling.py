@@ -23,6 +23,11 @@ class UserThrottle(UserRateThrottle):
     scope = "user"
 
 
+def client_ip(request: Request) -> str:
+    """The client's address as DRF's throttles see it (honouring NUM_PROXIES)."""
+    return str(AnonRateThrottle().get_ident(request) or "unknown")
+
+
 class IPScopedThrottle(SimpleRateThrottle):
     """A scope counted per client IP, whoever is signed in (for the auth endpoints)."""
 
@@ -40,6 +45,10 @@ class RegisterThrottle(IPScopedThrottle):
 
 class PasswordResetThrottle(IPScopedThrottle):
     scope = "password_reset"
+
+
+class PasswordResetConfirmThrottle(IPScopedThrottle):
+    scope = "password_reset_confirm"
 
 
 class RefreshThrottle(IPScopedThrottle):

@@ -55,3 +55,45 @@ class PasswordResetConfirmInputSerializer(StrictInputSerializer):
 
 class AcceptedOutputSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class SessionOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    created_at = serializers.DateTimeField()
+    last_refreshed_at = serializers.DateTimeField()
+    current = serializers.SerializerMethodField()
+
+    def get_current(self, family: object) -> bool:
+        return str(getattr(family, "id", "")) == self.context.get("current_family_id")
+
+
+class GoogleSignInInputSerializer(StrictInputSerializer):
+    """A Google ID token obtained by the app."""
+
+    id_token = serializers.CharField(max_length=4096, help_text="The Google ID token (a JWT).")
+
+
+class AppleSignInInputSerializer(StrictInputSerializer):
+    """A Sign in with Apple identity token, its raw nonce and, the first time, the name."""
+
+    identity_token = serializers.CharField(
+        max_length=4096, help_text="The identity token from Sign in with Apple (a JWT)."
+    )
+    nonce = serializers.CharField(
+        max_length=256,
+        help_text="The raw nonce; the app gave Apple its SHA-256 hex digest. Single use.",
+    )
+    first_name = serializers.CharField(
+        max_length=75,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Apple gives the name to the app on the first authorization only.",
+    )
+    last_name = serializers.CharField(max_length=75, required=False, allow_blank=True, default="")
+
+
+class SocialSignInOutputSerializer(AuthSessionOutputSerializer):
+    """The same session as a password login, and whether the account was just created."""
+
+    created = serializers.BooleanField(help_text="True when this sign-in created the account.")

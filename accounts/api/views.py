@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -14,23 +15,38 @@ from rest_framework.views import APIView
 
 from accounts import error_codes, services
 from accounts.models import User
-from accounts.services.tokens import TokenPair
+from accounts.openapi import ErrorResponse409SocialSerializer
+from accounts.selectors import token_families_active_for_user, token_family_get_for_user
+from accounts.services.social import (
+    SocialSignIn,
+    apple_identity_sign_in,
+    google_identity_sign_in,
+)
+from accounts.services.tokens import FAMILY_CLAIM, TokenPair
+from core.openapi import ErrorResponse503Serializer
+from core.pagination import CatalogPagination
 from core.throttling import (
     LoginThrottle,
+    PasswordResetConfirmThrottle,
     PasswordResetThrottle,
     RefreshThrottle,
     RegisterThrottle,
+    client_ip,
 )
 
 from .serializers import (
     AcceptedOutputSerializer,
+    AppleSignInInputSerializer,
     AuthSessionOutputSerializer,
+    GoogleSignInInputSerializer,
     LoginInputSerializer,
     LogoutInputSerializer,
     PasswordResetConfirmInputSerializer,
     PasswordResetInputSerializer,
     RefreshInputSerializer,
     RegisterInputSerializer,
+    SessionOutputSerializer,
+    SocialSignInOutputSerializer,
     TokenPairOutputSerializer,
 )
 
@@ -109,7 +125,7 @@ class LoginView(PublicAuthView):
         data.is_valid(raise_exception=True)
         user, pair = services.user_login(
             **data.validated_data,
-            client_ip=LoginThrottle().get_ident(request),
+            client_ip=client_ip(request),
             request=request._request,
         )
         return Response(session_body(user, pair))
@@ -179,7 +195,7 @@ class PasswordResetView(PublicAuthView):
 @extend_validation_errors(PASSWORD_VALIDATOR_CODES, field_name="new_password", methods=["post"])
 class PasswordResetConfirmView(PublicAuthView):
     raises_authentication_errors = False
-    throttle_classes = (PasswordResetThrottle,)
+    throttle_classes = (PasswordResetConfirmThrottle,)
 
     @extend_schema(
         tags=TAGS,
@@ -195,3 +211,97 @@ class PasswordResetConfirmView(PublicAuthView):
         data.is_valid(raise_exception=True)
         services.password_reset_confirm(**data.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SessionListView(APIView):
+    pagination_class = CatalogPagination
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The caller's signed-in sessions (devices)",
+        description="`current` marks the session of the token used for this request.",
+        responses={200: SessionOutputSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        paginator = self.pagination_class()
+        families = token_families_active_for_user(user=cast(User, request.user))
+        page = paginator.paginate_queryset(families, request, view=self)
+        claims = getattr(request.auth, "payload", {})
+        context = {"current_family_id": str(claims.get(FAMILY_CLAIM, ""))}
+        data = SessionOutputSerializer(page, many=True, context=context).data
+        return paginator.get_paginated_response(data)
+
+
+class SessionDetailView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Sign a session out (its refresh and access tokens stop working)",
+        responses={204: None},
+    )
+    def delete(self, request: Request, session_id: uuid.UUID) -> Response:
+        family = token_family_get_for_user(user=cast(User, request.user), family_id=session_id)
+        services.token_family_sign_out(family=family)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+SOCIAL_SIGN_IN_RULES = (
+    "The account is keyed on the provider's subject id: once linked, an identity signs in the "
+    "same account even after its email changed at the provider. A first sign-in links to the "
+    "account with the same email, or creates one, only when the provider verified that email; "
+    "otherwise 409 `social_email_unverified` (also when the provider shares no email). A token "
+    "that is invalid, expired, for another audience or issuer, or badly signed answers 401 "
+    "`social_token_invalid`; a disabled account 401 `authentication_failed`. 503 "
+    "`social_provider_unavailable`: the provider is not configured on this server, or its "
+    "signing keys cannot be fetched right now (retry later)."
+)
+SOCIAL_SIGN_IN_RESPONSES = {
+    200: SocialSignInOutputSerializer,
+    409: ErrorResponse409SocialSerializer,
+    503: ErrorResponse503Serializer,
+}
+
+
+def social_session_body(result: SocialSignIn) -> dict[str, Any]:
+    return SocialSignInOutputSerializer(
+        {**result.tokens.__dict__, "user": result.user, "created": result.created}
+    ).data
+
+
+class GoogleSignInView(PublicAuthView):
+    throttle_classes = (LoginThrottle,)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Sign in with a Google ID token",
+        description="Send the ID token from Google Sign-In in the app; its audience must be "
+        "this server's (web) client id. " + SOCIAL_SIGN_IN_RULES,
+        request=GoogleSignInInputSerializer,
+        responses=SOCIAL_SIGN_IN_RESPONSES,
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = GoogleSignInInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = google_identity_sign_in(id_token=data.validated_data["id_token"])
+        return Response(social_session_body(result))
+
+
+class AppleSignInView(PublicAuthView):
+    throttle_classes = (LoginThrottle,)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Sign in with an Apple identity token",
+        description="Send the identity token and the raw nonce whose SHA-256 hex digest the "
+        "app gave Apple; a nonce works once (a replayed token answers 401). Apple gives the "
+        "user's name to the app on the first authorization only: send it then, it fills a "
+        "blank account name. " + SOCIAL_SIGN_IN_RULES,
+        request=AppleSignInInputSerializer,
+        responses=SOCIAL_SIGN_IN_RESPONSES,
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = AppleSignInInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = apple_identity_sign_in(**data.validated_data)
+        return Response(social_session_body(result))

@@ -136,6 +136,11 @@ def _family_revoke(*, family_id: uuid.UUID, reason: str) -> None:
     )
 
 
+def token_family_sign_out(*, family: TokenFamily) -> None:
+    """Sign one session out (from another device's session list)."""
+    _family_revoke(family_id=family.id, reason="signed_out")
+
+
 def token_family_revoke(*, refresh: str) -> None:
     """Sign out: revoke the family of ``refresh`` (idempotent)."""
     _jti, family_id, _subject = _decode_refresh(refresh)

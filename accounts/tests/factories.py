@@ -14,7 +14,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name")
 
     @factory.post_generation
-    def password(obj, create, extracted, **kwargs):  # noqa: N805
+    def password(obj, create, extracted, **kwargs):
         obj.set_password(extracted or DEFAULT_PASSWORD)
         if create:
             obj.save(update_fields=["password"])

@@ -1,0 +1,137 @@
+"""Bench data, written through the app's own code against the bench database.
+
+Run by the bench as ``python -m bench.django_tasks COMMAND ...`` with the environment of the
+server under test (same DATABASE_URL, same secret key, so the tokens minted here verify
+there). Each command prints one JSON object on stdout. Kept out of the apps on purpose: no
+management command, only ``django.setup()``.
+
+Commands:
+  reset                      empty the token tables of the bench database (and what
+                             references them)
+  access-token --email E     a real access token (accounts.services.token_pair_issue)
+  refresh-tokens --email E --count N --out FILE
+                             N unused refresh tokens, one per line, each in its own family
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+BENCH_DATABASE = "fitcore_bench"
+BATCH = 5000
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    # Guard: these commands truncate tables; they only ever touch the bench database.
+    name = connection.settings_dict["NAME"]
+    if name != BENCH_DATABASE:
+        raise SystemExit(f"refusing to run against database {name!r} (not {BENCH_DATABASE})")
+
+
+def _bench_user(email: str) -> Any:
+    from accounts.models import User
+
+    user, _ = User.objects.get_or_create(email=email, defaults={"name": "Bench"})
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user
+
+
+def reset() -> dict[str, Any]:
+    from django.db import connection
+
+    from accounts.models import RefreshToken, TokenFamily
+
+    tables = [RefreshToken._meta.db_table, TokenFamily._meta.db_table]
+    with connection.cursor() as cursor:
+        # CASCADE: also whatever references these rows (bench data only: guarded above).
+        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+    return {"truncated": tables}
+
+
+def access_token(email: str) -> dict[str, Any]:
+    from accounts.services import token_pair_issue
+
+    pair = token_pair_issue(user=_bench_user(email))
+    return {"access": pair.access, "expires_at": pair.access_expires_at.isoformat()}
+
+
+def refresh_tokens(email: str, count: int, out: Path) -> dict[str, Any]:
+    """``count`` sign-ins, one unused refresh token each, rows exactly as ``_issue`` writes."""
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from accounts.models import RefreshToken, TokenFamily
+    from accounts.services.tokens import _encode
+
+    started = time.monotonic()
+    user = _bench_user(email)
+    subject = str(user.public_id)
+    now = timezone.now().replace(microsecond=0)
+    families = [TokenFamily(id=uuid.uuid4(), user=user, created_at=now) for _ in range(count)]
+    rows = [
+        RefreshToken(
+            jti=uuid.uuid4(),
+            family_id=family.id,
+            parent_jti=None,
+            access_jti=uuid.uuid4(),
+            issued_at=now,
+            expires_at=now + settings.REFRESH_TOKEN_LIFETIME,
+        )
+        for family in families
+    ]
+    with transaction.atomic():
+        TokenFamily.objects.bulk_create(families, batch_size=BATCH)
+        RefreshToken.objects.bulk_create(rows, batch_size=BATCH)
+    with connection.cursor() as cursor:  # fresh planner statistics, as in a settled table
+        cursor.execute(f"ANALYZE {TokenFamily._meta.db_table}, {RefreshToken._meta.db_table}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    with tmp.open("w") as fh:
+        for row in rows:
+            fh.write(_encode(row=row, family_id=row.family_id, subject=subject).refresh)
+            fh.write("\n")
+    tmp.replace(out)
+    return {"count": count, "file": str(out), "seconds": round(time.monotonic() - started, 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.django_tasks", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("reset")
+    access = sub.add_parser("access-token")
+    access.add_argument("--email", required=True)
+    refresh = sub.add_parser("refresh-tokens")
+    refresh.add_argument("--email", required=True)
+    refresh.add_argument("--count", type=int, required=True)
+    refresh.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+
+    _setup()
+    if args.command == "reset":
+        result = reset()
+    elif args.command == "access-token":
+        result = access_token(args.email)
+    else:
+        result = refresh_tokens(args.email, args.count, args.out)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
