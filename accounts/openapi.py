@@ -3,8 +3,8 @@ the error envelope of the social sign-in 409."""
 
 from django.db import models
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
-from drf_standardized_errors.openapi_serializers import ClientErrorEnum
-from rest_framework import serializers
+
+from core.openapi import error_envelope_serializer
 
 
 class FitCoreJWTScheme(SimpleJWTScheme):
@@ -16,14 +16,9 @@ class ErrorCode409SocialEnum(models.TextChoices):
     SOCIAL_EMAIL_UNVERIFIED = "social_email_unverified"
 
 
-class Error409SocialSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode409SocialEnum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse409SocialSerializer(serializers.Serializer):
-    """The envelope of a social sign-in refused for want of a verified email."""
-
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error409SocialSerializer(many=True)  # type: ignore[assignment]
+ErrorResponse409SocialSerializer = error_envelope_serializer(
+    status_code=409,
+    codes=ErrorCode409SocialEnum,
+    suffix="Social",
+    doc="The envelope of a social sign-in refused for want of a verified email.",
+)

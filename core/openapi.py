@@ -14,19 +14,37 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 
-class ErrorCode413Enum(models.TextChoices):
-    PAYLOAD_TOO_LARGE = "payload_too_large"
+def error_envelope_serializer(
+    *, status_code: int | str, codes: type[models.TextChoices], suffix: str = "", doc: str = ""
+) -> type[serializers.Serializer]:
+    """The documented envelope of one error status with its possible codes.
 
-
-class Error413Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode413Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse413Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error413Serializer(many=True)  # type: ignore[assignment]
+    Makes ``Error<status><suffix>Serializer`` (one error) and returns
+    ``ErrorResponse<status><suffix>Serializer`` (the envelope; ``core.openapi`` adds ``code``,
+    ``message`` and ``request_id`` to it in ``postprocess_error_envelope``).
+    """
+    name = f"{status_code}{suffix}"
+    error = type(
+        f"Error{name}Serializer",
+        (serializers.Serializer,),
+        {
+            "__module__": codes.__module__,
+            "code": serializers.ChoiceField(choices=codes.choices),
+            "detail": serializers.CharField(),
+            "attr": serializers.CharField(allow_null=True),
+        },
+    )
+    envelope_type = ServerErrorEnum if int(status_code) >= 500 else ClientErrorEnum
+    return type(
+        f"ErrorResponse{name}Serializer",
+        (serializers.Serializer,),
+        {
+            "__module__": codes.__module__,
+            "__doc__": doc or None,
+            "type": serializers.ChoiceField(choices=envelope_type.choices),
+            "errors": error(many=True),
+        },
+    )
 
 
 class ErrorCode401Enum(models.TextChoices):
@@ -38,15 +56,8 @@ class ErrorCode401Enum(models.TextChoices):
     SOCIAL_TOKEN_INVALID = "social_token_invalid"
 
 
-class Error401Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode401Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse401Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error401Serializer(many=True)  # type: ignore[assignment]
+class ErrorCode413Enum(models.TextChoices):
+    PAYLOAD_TOO_LARGE = "payload_too_large"
 
 
 class ErrorCode429Enum(models.TextChoices):
@@ -54,32 +65,18 @@ class ErrorCode429Enum(models.TextChoices):
     TOO_MANY_FAILED_LOGINS = "too_many_failed_logins"
 
 
-class Error429Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode429Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse429Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error429Serializer(many=True)  # type: ignore[assignment]
-
-
 class ErrorCode503Enum(models.TextChoices):
     SOCIAL_PROVIDER_UNAVAILABLE = "social_provider_unavailable"
 
 
-class Error503Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode503Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse503Serializer(serializers.Serializer):
-    """The envelope of a 503: a provider the endpoint needs is not configured or unreachable."""
-
-    type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
-    errors = Error503Serializer(many=True)  # type: ignore[assignment]
+ErrorResponse401Serializer = error_envelope_serializer(status_code=401, codes=ErrorCode401Enum)
+ErrorResponse413Serializer = error_envelope_serializer(status_code=413, codes=ErrorCode413Enum)
+ErrorResponse429Serializer = error_envelope_serializer(status_code=429, codes=ErrorCode429Enum)
+ErrorResponse503Serializer = error_envelope_serializer(
+    status_code=503,
+    codes=ErrorCode503Enum,
+    doc="The envelope of a 503: a provider the endpoint needs is not configured or unreachable.",
+)
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):

@@ -87,3 +87,8 @@ def closed_port_url(path: str) -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}{path}"
+
+
+def without_request_id(body: dict[str, Any]) -> dict[str, Any]:
+    """An error envelope minus its request id, to compare two answers."""
+    return {key: value for key, value in body.items() if key != "request_id"}
