@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django_guid",
     "core",
     "accounts",
+    "profiles",
+    "health",
 ]
 
 MIDDLEWARE = [

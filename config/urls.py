@@ -11,6 +11,8 @@ urlpatterns = [
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/bench/baseline", BaselineView.as_view(), name="bench-baseline"),
     path("api/auth/", include("accounts.api.urls")),
+    path("api/users/", include("profiles.api.urls")),
+    path("api/health/", include("health.api.urls")),
     path("admin/", admin.site.urls),
 ]
 
