@@ -280,7 +280,9 @@ DRF_STANDARDIZED_ERRORS = {
 }
 # Largest request body accepted by default (bytes); views may set their own limit.
 MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+# Bodies are bounded per view by core.middleware.RequestSizeLimitMiddleware (bulk endpoints
+# accept more than the default); Django's single global cap would refuse those.
+DATA_UPLOAD_MAX_MEMORY_SIZE = None
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "FitCore API",

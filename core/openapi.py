@@ -162,3 +162,18 @@ class StrictInputSerializerExtension(OpenApiSerializerExtension):
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         schema["additionalProperties"] = False
         return schema
+
+
+class BulkError400Serializer(serializers.Serializer):
+    code = serializers.CharField(help_text="e.g. missing, float_parsing, invalid, parse_error")
+    detail = serializers.CharField()
+    attr = serializers.CharField(
+        allow_null=True, help_text="dotted path of the offending item, e.g. items.12.start"
+    )
+
+
+class BulkErrorResponse400Serializer(serializers.Serializer):
+    """The 400 of a bulk endpoint: every problem found in the batch, by item path."""
+
+    type = serializers.ChoiceField(choices=["validation_error", "client_error"])
+    errors = BulkError400Serializer(many=True)  # type: ignore[assignment]

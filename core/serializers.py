@@ -35,3 +35,21 @@ class StrictInputSerializer(serializers.Serializer):
                     code=UNKNOWN_FIELD,
                 )
         return super().to_internal_value(data)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date-time that must carry its UTC offset (a naive time is ambiguous: whose
+    midnight?). Stored and answered in UTC."""
+
+    default_error_messages = {
+        "naive": "Include the UTC offset, e.g. 2026-11-20T08:00:00+01:00.",
+    }
+
+    def to_internal_value(self, value: Any) -> Any:
+        from django.utils.dateparse import parse_datetime
+
+        if isinstance(value, str):
+            parsed = parse_datetime(value.strip())
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("naive")
+        return super().to_internal_value(value)
