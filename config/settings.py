@@ -283,6 +283,10 @@ MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 1024 * 1024)
 # Bodies are bounded per view by core.middleware.RequestSizeLimitMiddleware (bulk endpoints
 # accept more than the default); Django's single global cap would refuse those.
 DATA_UPLOAD_MAX_MEMORY_SIZE = None
+# Apple Health export uploads (export.zip / export.xml): the largest upload, and the most an
+# export.xml may decompress to (a zip bomb is refused past it, whatever its headers claim).
+HEALTH_IMPORT_MAX_BYTES = env_int("HEALTH_IMPORT_MAX_BYTES", 1024**3)
+HEALTH_IMPORT_MAX_XML_BYTES = env_int("HEALTH_IMPORT_MAX_XML_BYTES", 4 * 1024**3)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "FitCore API",

@@ -122,8 +122,37 @@ ENVELOPE_PROPERTIES = {
 }
 
 
+EXAMPLE_REQUEST_ID = "0f5d1e6ad1f04b5c9a3c2b6b1d7e9a10"
+
+
+def _complete_error_example(value: Any) -> None:
+    """drf-standardized-errors' generic examples carry only ``type`` and ``errors``."""
+    if not (isinstance(value, dict) and {"type", "errors"} <= value.keys() and value["errors"]):
+        return
+    first = value["errors"][0]
+    if value["type"] == "validation_error":
+        value.setdefault("code", "invalid_input")
+        attr = first.get("attr")
+        value.setdefault("message", f"{attr}: {first['detail']}" if attr else first["detail"])
+    else:
+        value.setdefault("code", first["code"])
+        value.setdefault("message", first["detail"])
+    value.setdefault("request_id", EXAMPLE_REQUEST_ID)
+
+
 def postprocess_error_envelope(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """Add ``code``, ``message`` and ``request_id`` to every error response component."""
+    """Add ``code``, ``message`` and ``request_id`` to every error response component, and to
+    the examples of error responses."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for status_code, response in operation.get("responses", {}).items():
+                if str(status_code)[0] not in "45":
+                    continue
+                for media in response.get("content", {}).values():
+                    for example in media.get("examples", {}).values():
+                        _complete_error_example(example.get("value"))
     schemas = result.get("components", {}).get("schemas", {})
     for schema in schemas.values():
         properties = schema.get("properties", {})
@@ -145,7 +174,7 @@ def validation_error_example(field: str, code: str, detail: str) -> OpenApiExamp
             "code": "invalid_input",
             "message": f"{field}: {detail}",
             "errors": [{"code": code, "detail": detail, "attr": field}],
-            "request_id": "0f5d1e6ad1f04b5c9a3c2b6b1d7e9a10",
+            "request_id": EXAMPLE_REQUEST_ID,
         },
         response_only=True,
         status_codes=["400"],

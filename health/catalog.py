@@ -219,6 +219,22 @@ BY_HEALTHKIT: dict[str, Metric] = {
 # HealthKit sleep analysis category values (HKCategoryValueSleepAnalysis) -> our stages.
 HEALTHKIT_SLEEP_VALUES = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4, 5: 5}
 
+BY_HEALTH_CONNECT: dict[str, Metric] = {
+    record_type: spec.metric for spec in SPECS.values() for record_type in spec.health_connect
+}
+# Health Connect sleep stages (SleepSessionRecord.STAGE_TYPE_*) -> our stages. Unknown (0) is
+# time in the session that is not known to be sleep: in bed. Light sleep is HealthKit's "core".
+HEALTH_CONNECT_SLEEP_STAGES = {
+    0: SLEEP_STAGES["in_bed"],
+    1: SLEEP_STAGES["awake"],
+    2: SLEEP_STAGES["asleep"],
+    3: SLEEP_STAGES["awake"],  # out of bed
+    4: SLEEP_STAGES["core"],
+    5: SLEEP_STAGES["deep"],
+    6: SLEEP_STAGES["rem"],
+    7: SLEEP_STAGES["awake"],  # awake in bed
+}
+
 
 class UnitError(ValueError):
     pass

@@ -36,6 +36,7 @@ class Platform(models.TextChoices):
 class Source(models.Model):
     """Where samples come from: a platform, the app that wrote them, the device that measured."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="health_sources"
     )
@@ -71,6 +72,9 @@ class Stream(models.Model):
     )
     metric = models.PositiveSmallIntegerField(choices=METRIC_CHOICES)
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="streams")
+    # Which source wins where sources overlap (lower first); null: the default order
+    # (watch, phone, other apps, manual entries). See health.services.rollups.
+    priority = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -109,6 +113,37 @@ class Sample(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream_id}@{self.start.isoformat()}"
+
+
+class DailySummary(models.Model):
+    """One metric's day for one user, in the user's time zone when it was computed.
+
+    Kept up to date by every write (health.services.rollups); metrics read these rows, a few
+    hundred a year, instead of aggregating raw samples.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="health_days"
+    )
+    metric = models.PositiveSmallIntegerField(choices=METRIC_CHOICES)
+    day = models.DateField()
+    time_zone = models.CharField(max_length=64)
+    total = models.FloatField(default=0)  # sum (cumulative) or seconds (sleep, workouts)
+    minimum = models.FloatField(null=True)
+    maximum = models.FloatField(null=True)
+    count = models.IntegerField(default=0)
+    latest = models.FloatField(null=True)  # the day's last value (weight, body fat)
+    latest_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "metric", "day"], name="health_daily_summary_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.metric} {self.day}"
 
 
 class SyncAnchor(models.Model):
@@ -173,3 +208,60 @@ class Goals(models.Model):
 
 def new_external_id() -> str:
     return str(uuid.uuid4())
+
+
+def health_import_upload_to(instance: HealthImport, filename: str) -> str:
+    """Stored under the import's id: the user's file name never reaches a storage path."""
+    return f"health-imports/{instance.pk}"
+
+
+class HealthImport(models.Model):
+    """An uploaded Apple Health export ("Export All Health Data": export.zip or export.xml)
+    and how its import went. The file is deleted once it has been processed."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        PROCESSING = "processing", "Being imported"
+        SUCCEEDED = "succeeded", "Imported"
+        FAILED = "failed", "Refused; nothing was stored"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="health_imports"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to=health_import_upload_to, max_length=200, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    size_bytes = models.BigIntegerField(default=0)
+    records_seen = models.BigIntegerField(default=0)
+    samples_stored = models.BigIntegerField(default=0)
+    samples_unchanged = models.BigIntegerField(default=0)
+    # Entries not stored: types FitCore does not keep and individually invalid records.
+    skipped = models.BigIntegerField(default=0)
+    unknown_types = models.JSONField(default=dict, blank=True)  # type -> how many skipped
+    progress_percent = models.PositiveSmallIntegerField(default=0)  # of the XML's bytes read
+    error_code = models.CharField(max_length=40, blank=True)
+    error = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="health_import_user_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress_percent__lte=100), name="health_import_progress_lte_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+    @property
+    def progress_cache_key(self) -> str:
+        """Where a running import keeps its progress (the row is written when it ends)."""
+        return f"health:import:{self.pk}:progress"

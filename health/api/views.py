@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, cast
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,15 +19,23 @@ from core.openapi import BulkErrorResponse400Serializer
 from core.pagination import TimeSeriesPagination
 from health import selectors, services
 from health.catalog import SLEEP_STAGES, SPECS, Metric
+from health.metrics import DEFAULT_BUCKETS, MAX_BUCKETS, bucket_start, buckets_between
 from health.models import Goals, Sample
 from health.schemas import AppleHealthSyncInput, SyncResultOutput
+from health.schemas_health_connect import HealthConnectSyncInput, HealthConnectSyncOutput
 from health.services.samples import SampleRow
+from profiles.selectors import user_calendar, user_time_zone
 
 from .serializers import (
+    DEFAULT_METRICS,
     HealthDataQuerySerializer,
     HealthGoalsInputSerializer,
     HealthGoalsOutputSerializer,
+    HealthMetricsOutputSerializer,
+    HealthMetricsQuerySerializer,
     HealthSampleOutputSerializer,
+    HealthSourcePriorityInputSerializer,
+    HealthSourcesOutputSerializer,
     ManualEntryInputSerializer,
     ManualEntryOutputSerializer,
 )
@@ -166,6 +176,133 @@ class AppleHealthSyncView(APIView):
             anchor=synced.anchor,
         )
         return Response(body.model_dump())
+
+
+class HealthConnectSyncView(APIView):
+    max_request_body_bytes = 16 * 1024 * 1024
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Upload a batch from Health Connect (Android; the spec's Google Fit)",
+        description="The records and deleted record ids that Health Connect's changes API "
+        "returned, plus the changes token after them. Google Fit's REST API is shut down, and "
+        "there is no server-side pull: the app reads Health Connect and uploads. Each record is "
+        "chosen by `record_type` (Steps, HeartRate, SleepSession...); a heart-rate series is "
+        "stored as one sample per measurement and a sleep session as one per stage, all under "
+        "the record's id, so deleting the id removes them all. A record id already stored is "
+        "replaced by the version sent (`updated`); a retried batch changes nothing "
+        "(`unchanged`). Record types FitCore does not store are counted in `unknown_types`. "
+        "Anything malformed (a unit not of the type, a time without offset or zone offset, end "
+        "before start, implausible dates, an id twice) refuses the whole batch with every "
+        "problem named by path (`records.3.energy.unit`). At most 16 MB a request.",
+        request=HealthConnectSyncInput,
+        responses={200: HealthConnectSyncOutput, 400: BulkErrorResponse400Serializer},
+    )
+    def post(self, request: Request) -> Response:
+        batch = bulk_body_parse(request, HealthConnectSyncInput)
+        synced = services.health_connect_batch_sync(user=cast(User, request.user), batch=batch)
+        body = HealthConnectSyncOutput(
+            inserted=synced.result.inserted,
+            updated=synced.result.updated,
+            unchanged=synced.result.unchanged,
+            deleted=synced.result.deleted,
+            unknown_types=synced.unknown_types,
+            changes_token=synced.changes_token,
+        )
+        return Response(body.model_dump())
+
+
+class HealthMetricsView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Health metrics per day, week or month, with trend and goal progress",
+        description="Days are the user's days, in the time zone of their settings; weeks start "
+        "on their week start. Cumulative metrics (steps, energy, distance, water) count each "
+        "minute once, from the best source (watch, then phone, then other apps, then manual "
+        "entries) so a phone and a watch never double count. Heart rate gives min/avg/max, "
+        "weight and body fat the latest value, sleep the time asleep per night (counted on the "
+        "day the night ends). `trend_percent` compares the range with the span before it. At "
+        "most 366 days, 104 weeks or 36 months.",
+        parameters=[HealthMetricsQuerySerializer],
+        responses={200: HealthMetricsOutputSerializer, 400: BulkErrorResponse400Serializer},
+    )
+    def get(self, request: Request) -> Response:
+        query = HealthMetricsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        user = cast(User, request.user)
+        calendar = user_calendar(user=user)
+        zone, week_start = calendar.time_zone, calendar.week_start
+        period = params["period"]
+        last = params.get("end") or timezone.now().astimezone(zone).date()
+        first = params.get("start") or _default_first(last, period, week_start)
+        if first > last:
+            raise ValidationError({"start": ["The start is after the end."]})
+        if len(buckets_between(first, last, period, week_start)) > MAX_BUCKETS[period]:
+            raise ValidationError(
+                {"start": [f"At most {MAX_BUCKETS[period]} {period}s at a time."]}
+            )
+        services.health_summaries_ensure_zone(user=user, zone=zone)
+        metrics = [Metric[name.upper()] for name in params.get("metrics") or DEFAULT_METRICS]
+        body = {
+            "time_zone": zone.key,
+            "period": period,
+            "start": first,
+            "end": last,
+            "metrics": selectors.health_metrics_for_user(
+                user=user,
+                metrics=metrics,
+                period=period,
+                first=first,
+                last=last,
+                week_start=week_start,
+            ),
+        }
+        return Response(HealthMetricsOutputSerializer(body).data)
+
+
+def _default_first(last: date, period: str, week_start: int) -> date:
+    first = bucket_start(last, period, week_start)
+    for _ in range(DEFAULT_BUCKETS[period] - 1):
+        first = bucket_start(first - timedelta(days=1), period, week_start)
+    return first
+
+
+class HealthSourcesView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="The caller's data sources per metric, in priority order",
+        description="Where two sources overlap (a phone and a watch both counting steps), "
+        "each minute counts once, from the first source listed here.",
+        responses={200: HealthSourcesOutputSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        body = {"metrics": selectors.health_sources_by_metric(user=cast(User, request.user))}
+        return Response(HealthSourcesOutputSerializer(body).data)
+
+
+class HealthSourcePriorityView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Set which sources win for a metric (first wins)",
+        description="List some or all of the metric's source ids from GET /api/health/sources; "
+        "the ones left out follow in the default order. The metric's daily figures are "
+        "recomputed. An id that is not one of the caller's sources for that metric is a 404.",
+        request=HealthSourcePriorityInputSerializer,
+        responses={200: HealthSourcesOutputSerializer},
+    )
+    def put(self, request: Request) -> Response:
+        data = HealthSourcePriorityInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = cast(User, request.user)
+        services.health_source_priority_set(
+            user=user,
+            metric=Metric[data.validated_data["metric"].upper()],
+            source_ids=data.validated_data["source_ids"],
+            zone=user_time_zone(user=user),
+        )
+        body = {"metrics": selectors.health_sources_by_metric(user=user)}
+        return Response(HealthSourcesOutputSerializer(body).data)
 
 
 class HealthGoalsView(APIView):

@@ -4,15 +4,18 @@ entry, Apple Health batches and exports, Health Connect)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 
 from accounts.models import User
 from health.catalog import Metric
 from health.models import Sample, Source, Stream
+from health.services.rollups import Touched, health_days_refresh
+from profiles.selectors import user_time_zone
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class UpsertResult:
     inserted: int
     unchanged: int
     deleted: int
+    # With replace_external_ids: rows of ids whose stored samples changed (were replaced).
+    updated: int = 0
 
 
 def external_hash(external_id: str) -> int:
@@ -111,16 +116,30 @@ INSERT_SQL = """
 
 
 def health_samples_upsert(
-    *, user: User, rows: Sequence[SampleRow], deleted_external_ids: Iterable[str] = ()
+    *,
+    user: User,
+    rows: Sequence[SampleRow],
+    deleted_external_ids: Iterable[str] = (),
+    replace_external_ids: Mapping[str, Metric] | None = None,
 ) -> UpsertResult:
     """Store ``rows`` and remove ``deleted_external_ids``, in one transaction.
 
     Idempotent: a sample already stored (same stream, start and provider id) is left as it is,
     so a retried batch writes nothing twice.
+
+    ``replace_external_ids`` (provider id -> its metric) is for providers whose records change
+    in place (Health Connect): ``rows`` are then the whole current state of those ids, and
+    their stored samples that are not among ``rows`` are removed first (searched in the user's
+    streams of those metrics). Counts are per id: ``inserted`` for ids with nothing stored
+    before, ``updated`` for ids whose samples changed, ``unchanged`` for ids stored as sent;
+    ``deleted`` counts only ``deleted_external_ids``.
     """
     deleted_hashes = sorted({external_hash(value) for value in deleted_external_ids})
     with transaction.atomic():
         inserted = 0
+        replaced: _Replaced | None = None
+        if replace_external_ids and not rows:
+            replaced = _stale_delete(user=user, replacing=replace_external_ids, columns=None)
         if rows:
             source_ids = _sources_resolve(user=user, keys={row.source for row in rows})
             stream_ids = _streams_resolve(
@@ -135,12 +154,112 @@ def health_samples_upsert(
                 columns[3].append(row.duration_s)
                 columns[4].append(row.value)
                 columns[5].append(row.kind)
+            sql = INSERT_SQL.format(table=Sample._meta.db_table)
+            if replace_external_ids:
+                replaced = _stale_delete(user=user, replacing=replace_external_ids, columns=columns)
+                sql += "RETURNING external_hash"
             with connection.cursor() as cursor:
-                cursor.execute(INSERT_SQL.format(table=Sample._meta.db_table), columns)
+                cursor.execute(sql, columns)
                 inserted = cursor.rowcount
+                if replaced is not None:
+                    replaced.fresh.update(hashed for (hashed,) in cursor.fetchall())
+        touched = _touched_by_rows(rows) if inserted else []
+        if replaced is not None:
+            touched.extend(replaced.stale)
         deleted = 0
         if deleted_hashes:
-            deleted, _ = Sample.objects.filter(
-                stream__user=user, external_hash__in=deleted_hashes
-            ).delete()
+            removed = _delete(user=user, hashes=deleted_hashes)
+            deleted = len(removed)
+            touched.extend(removed)
+        if touched:
+            health_days_refresh(user=user, touched=touched, zone=user_time_zone(user=user))
+    if replaced is not None:
+        return replaced.result(rows=rows, deleted=deleted)
     return UpsertResult(inserted=inserted, unchanged=len(rows) - inserted, deleted=deleted)
+
+
+def _touched_by_rows(rows: Sequence[SampleRow]) -> list[Touched]:
+    spans: dict[Metric, tuple[datetime, datetime]] = {}
+    for row in rows:
+        end = row.start + timedelta(seconds=row.duration_s)
+        low, high = spans.get(row.metric, (row.start, end))
+        spans[row.metric] = (min(low, row.start), max(high, end))
+    return [Touched(metric=metric, start=low, end=high) for metric, (low, high) in spans.items()]
+
+
+DELETE_SQL = """
+    DELETE FROM {samples} AS sample USING {streams} AS stream
+    WHERE sample.stream_id = stream.id AND stream.user_id = %s
+      AND sample.external_hash = ANY(%s::bigint[])
+    RETURNING stream.metric, sample.start, sample.duration_s
+"""
+
+
+def _delete(*, user: User, hashes: list[int]) -> list[Touched]:
+    sql = DELETE_SQL.format(samples=Sample._meta.db_table, streams=Stream._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, hashes])
+        return [
+            Touched(metric=Metric(metric), start=start, end=start + timedelta(seconds=duration))
+            for metric, start, duration in cursor.fetchall()
+        ]
+
+
+STALE_DELETE_SQL = """
+    DELETE FROM {samples} AS sample USING {streams} AS stream
+    WHERE sample.stream_id = stream.id AND stream.user_id = %s
+      AND stream.metric = ANY(%s::smallint[])
+      AND sample.external_hash = ANY(%s::bigint[])
+      AND NOT EXISTS (
+        SELECT 1 FROM unnest(%s::integer[], %s::timestamptz[], %s::bigint[], %s::integer[],
+                             %s::real[], %s::smallint[])
+            AS new (stream_id, start, external_hash, duration_s, value, kind)
+        WHERE (new.stream_id, new.start, new.external_hash, new.duration_s, new.value, new.kind)
+            = (sample.stream_id, sample.start, sample.external_hash, sample.duration_s,
+               sample.value, sample.kind)
+      )
+    RETURNING sample.external_hash, stream.metric, sample.start, sample.duration_s
+"""
+
+
+@dataclass
+class _Replaced:
+    """What replacing ids did: the stale samples removed, the hashes of the rows inserted."""
+
+    stale_hashes: set[int]
+    stale: list[Touched]
+    fresh: Counter[int]
+
+    def result(self, *, rows: Sequence[SampleRow], deleted: int) -> UpsertResult:
+        counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+        sent = Counter(external_hash(row.external_id) for row in rows)
+        for hashed, count in sent.items():
+            fresh = self.fresh[hashed]
+            if hashed in self.stale_hashes or 0 < fresh < count:
+                counts["updated"] += count
+            elif fresh == count:
+                counts["inserted"] += count
+            else:
+                counts["unchanged"] += count
+        return UpsertResult(deleted=deleted, **counts)
+
+
+def _stale_delete(
+    *, user: User, replacing: Mapping[str, Metric], columns: Sequence[list] | None
+) -> _Replaced:
+    """Remove the stored samples of the ``replacing`` ids that are not among the new rows
+    (``columns``, as for INSERT_SQL); unchanged samples stay, so a retry rewrites nothing."""
+    sql = STALE_DELETE_SQL.format(samples=Sample._meta.db_table, streams=Stream._meta.db_table)
+    metrics = sorted({int(metric) for metric in replacing.values()})
+    hashes = sorted({external_hash(value) for value in replacing})
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, metrics, hashes, *(columns or ([],) * 6)])
+        removed = cursor.fetchall()
+    return _Replaced(
+        stale_hashes={hashed for hashed, _, _, _ in removed},
+        stale=[
+            Touched(metric=Metric(metric), start=start, end=start + timedelta(seconds=duration))
+            for _, metric, start, duration in removed
+        ],
+        fresh=Counter(),
+    )
