@@ -36,3 +36,20 @@ def bulk_body_parse(request: Request, model: type[Model]) -> Model:
             attr = ".".join(str(part) for part in error["loc"]) or "non_field_errors"
             details.setdefault(attr, []).append(ErrorDetail(error["msg"], code=error["type"]))
         raise ValidationError(details) from None
+
+
+class ItemErrors:
+    """Collects problems found item by item in a bulk body, keyed by dotted path
+    (``records.3.unit``), and raises them all at once as one validation error."""
+
+    def __init__(self, limit: int = MAX_REPORTED_ERRORS) -> None:
+        self.items: dict[str, list[str]] = {}
+        self.limit = limit
+
+    def add(self, attr: str, message: str) -> None:
+        if len(self.items) < self.limit:
+            self.items.setdefault(attr, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ValidationError(self.items)

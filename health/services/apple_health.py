@@ -14,9 +14,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
+from core.bulk import ItemErrors
 from health.catalog import (
     BY_HEALTHKIT,
     HEALTHKIT_SLEEP_VALUES,
@@ -35,7 +35,6 @@ from health.schemas import (
 )
 from health.services.samples import SampleRow, SourceKey, UpsertResult, health_samples_upsert
 
-MAX_REPORTED_ERRORS = 50
 # HealthKit writes fractions with the unit "%" (0.25 is 25 %); we store percentages.
 HEALTHKIT_FRACTION_METRICS = {Metric.BODY_FAT, Metric.BLOOD_OXYGEN}
 
@@ -45,19 +44,6 @@ class AppleHealthSyncResult:
     result: UpsertResult
     unknown_types: dict[str, int]
     anchor: str
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.items: dict[str, list[str]] = {}
-
-    def add(self, attr: str, message: str) -> None:
-        if len(self.items) < MAX_REPORTED_ERRORS:
-            self.items.setdefault(attr, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise ValidationError(self.items)
 
 
 def _source(source: HealthKitSource, device: HealthKitDevice) -> SourceKey:
@@ -70,7 +56,7 @@ def _source(source: HealthKitSource, device: HealthKitDevice) -> SourceKey:
     )
 
 
-def _check_times(errors: _Errors, at: str, start: datetime, end: datetime) -> int:
+def _check_times(errors: ItemErrors, at: str, start: datetime, end: datetime) -> int:
     if not datetime_is_plausible(start):
         errors.add(f"{at}.start", "The date is not plausible (years 2000-2100).")
     if not datetime_is_plausible(end):
@@ -81,7 +67,9 @@ def _check_times(errors: _Errors, at: str, start: datetime, end: datetime) -> in
     return max(0, int(duration))
 
 
-def _rows(batch: AppleHealthSyncInput, errors: _Errors, unknown: Counter[str]) -> list[SampleRow]:
+def _rows(
+    batch: AppleHealthSyncInput, errors: ItemErrors, unknown: Counter[str]
+) -> list[SampleRow]:
     rows: list[SampleRow] = []
     seen: set[Any] = set()
 
@@ -184,7 +172,7 @@ def _rows(batch: AppleHealthSyncInput, errors: _Errors, unknown: Counter[str]) -
 
 def apple_health_batch_sync(*, user: User, batch: AppleHealthSyncInput) -> AppleHealthSyncResult:
     """Validate a whole batch, then store it (or nothing) and remember the app's anchor."""
-    errors = _Errors()
+    errors = ItemErrors()
     unknown: Counter[str] = Counter()
     rows = _rows(batch, errors, unknown)
     errors.raise_if_any()

@@ -27,9 +27,9 @@ from itertools import pairwise
 
 from django.db import transaction
 from django.utils import timezone as django_timezone
-from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
+from core.bulk import ItemErrors
 from health.catalog import (
     BY_HEALTH_CONNECT,
     HEALTH_CONNECT_SLEEP_STAGES,
@@ -65,7 +65,6 @@ from health.schemas_health_connect import (
 )
 from health.services.samples import SampleRow, SourceKey, UpsertResult, health_samples_upsert
 
-MAX_REPORTED_ERRORS = 50
 # Health Connect unit names -> (catalog unit, factor). Health Connect's "calories" are small
 # calories; the catalog's user-facing units deliberately have no "cal" (people mean kcal).
 UNITS: dict[str, tuple[str, float]] = {
@@ -121,19 +120,6 @@ class HealthConnectSyncResult:
     changes_token: str
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.items: dict[str, list[str]] = {}
-
-    def add(self, attr: str, message: str) -> None:
-        if len(self.items) < MAX_REPORTED_ERRORS:
-            self.items.setdefault(attr, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise ValidationError(self.items)
-
-
 def _source(metadata: HealthConnectMetadata) -> SourceKey:
     device = metadata.device
     kind = DEVICE_TYPES.get(device.type, "")
@@ -159,7 +145,7 @@ def _zone(offset: str) -> timezone | None:
 class _Record:
     """Reads one record into sample rows, naming problems by path."""
 
-    def __init__(self, errors: _Errors, at: str) -> None:
+    def __init__(self, errors: ItemErrors, at: str) -> None:
         self.errors = errors
         self.at = at
 
@@ -347,7 +333,7 @@ def _instantaneous_rows(
 
 
 def _rows(
-    batch: HealthConnectSyncInput, errors: _Errors, unknown: Counter[str]
+    batch: HealthConnectSyncInput, errors: ItemErrors, unknown: Counter[str]
 ) -> tuple[list[SampleRow], dict[str, Metric]]:
     """The batch's sample rows, and each stored record's id with its metric."""
     rows: list[SampleRow] = []
@@ -381,7 +367,7 @@ def health_connect_batch_sync(
     Every record replaces what is stored under its id; ``deleted_ids`` are removed after the
     records are written (an id both upserted and deleted in one batch ends up deleted).
     """
-    errors = _Errors()
+    errors = ItemErrors()
     unknown: Counter[str] = Counter()
     rows, records = _rows(batch, errors, unknown)
     errors.raise_if_any()
