@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from unfold.admin import ModelAdmin
 
 from .catalog import SPECS, Metric
-from .models import Goals, Sample, Source, Stream
+from .models import Goals, HealthImport, Sample, Source, Stream
 
 
 class ReadOnlyAdmin(ModelAdmin):
@@ -76,3 +76,24 @@ class GoalsAdmin(ReadOnlyAdmin):
     list_display = ("user", "daily_steps", "sleep_minutes", "daily_water_ml", "target_weight_kg")
     search_fields = ("user__email",)
     list_select_related = ("user",)
+
+
+@admin.register(HealthImport)
+class HealthImportAdmin(ReadOnlyAdmin):
+    """Apple Health export imports: who, how big, how far, and why one failed."""
+
+    list_display = (
+        "id",
+        "user",
+        "status",
+        "original_filename",
+        "size_bytes",
+        "records_seen",
+        "samples_stored",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("status", "error_code", "created_at")
+    search_fields = ("user__email", "id")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
