@@ -5,6 +5,9 @@ worker per core, ``DJANGO_ENV=production``) against a dedicated PostgreSQL datab
 ``fitcore_bench``, drives it with wrk from a separate process, and reports requests/s and
 latency percentiles per scenario, each also as a ratio to the authenticated ``baseline``
 endpoint. Scenarios live in :mod:`bench.scenarios` (one module per area, a small registry).
+Studies (:mod:`bench.studies`, the same kind of registry) then measure what is not a
+requests/s load, against the same server and database: a 10,000-sample health sync, a year of
+metrics against the plain SQL, bytes per stored sample, an export import's memory.
 """
 
 from pathlib import Path

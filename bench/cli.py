@@ -1,4 +1,4 @@
-"""``python -m bench``: set up, serve, load each scenario, report."""
+"""``python -m bench``: set up, serve, load each scenario, run each study, report."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 import traceback
 from pathlib import Path
 from types import FrameType
@@ -16,13 +17,15 @@ from typing import Any
 from bench import BASE_DIR, RESULTS_PATH, WORK_DIR, BenchError, wrk
 from bench.context import Context, Options
 from bench.database import BENCH_DATABASE, bench_database
-from bench.report import ScenarioResult, table, write_json
+from bench.report import ScenarioResult, study_table, table, write_json
 from bench.scenarios import BASELINE, Scenario, registry
 from bench.server import Server, app_env, cpu_count, http_request, manage
+from bench.studies import Study, StudyResult, cpu_busy_percent
+from bench.studies import registry as study_registry
 
-EXIT_OK = 0  # every scenario measured (targets may be missed: the table says so)
+EXIT_OK = 0  # every scenario and study measured (targets may be missed: the tables say so)
 EXIT_BROKEN = 1  # the bench could not run (setup, server, wrk, a scenario's preparation)
-EXIT_INVALID = 3  # a scenario had errors, non-2xx answers or ran out of data
+EXIT_INVALID = 3  # a scenario had errors, non-2xx answers or ran out of data; a study invalid
 EXIT_INTERRUPTED = 130
 
 
@@ -31,6 +34,14 @@ def _scenario_list() -> str:
     for name, cls in registry().items():
         target = f"  [target: {cls.target.describe()}]" if cls.target else ""
         lines.append(f"  {name:<16} {cls.description}{target}")
+    return "\n".join(lines)
+
+
+def _study_list() -> str:
+    lines = []
+    for name, cls in study_registry().items():
+        targets = f"  [targets: {'; '.join(cls.targets)}]" if cls.targets else ""
+        lines.append(f"  {name:<16} {cls.description}{targets}")
     return "\n".join(lines)
 
 
@@ -48,14 +59,21 @@ def build_parser() -> argparse.ArgumentParser:
             set, else on the embedded PostgreSQL; created and migrated as needed), with Redis
             for cache and throttles when REDIS_URL is set. Each scenario is driven by wrk
             (installed with apt-get if missing) for a warm-up, then for --duration seconds.
-            Ratios compare a scenario's requests/s to the baseline's, which always runs."""
+            Ratios compare a scenario's requests/s to the baseline's, which always runs with
+            the scenarios. Then each study (figures that are not a load: a sync's wall time,
+            a query's latency against plain SQL, bytes per row) runs against the same server
+            and database and prints a second table."""
         ),
         epilog=textwrap.dedent(
             f"""\
             scenarios:
               {{scenarios}}
 
-            output: a table on stdout, and {RESULTS_PATH.relative_to(BASE_DIR)} (JSON).
+            studies:
+              {{studies}}
+
+            output: two tables (scenarios, studies) on stdout, and
+            {RESULTS_PATH.relative_to(BASE_DIR)} (JSON).
             Per-run files (tokens, wrk outputs, server log) go to
             {WORK_DIR.relative_to(BASE_DIR)}/ (git-ignored).
 
@@ -64,9 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
               1  the bench itself broke (setup, server, wrk, a scenario's preparation)
               2  bad command-line arguments
               3  a scenario is invalid: socket errors, non-2xx answers, or it ran out of
-                 pre-made data (e.g. refresh tokens)
+                 pre-made data (e.g. refresh tokens); or a study is (e.g. a wrong answer)
             """
-        ).replace("{scenarios}", _scenario_list().lstrip()),
+        )
+        .replace("{scenarios}", _scenario_list().lstrip())
+        .replace("{studies}", _study_list().lstrip()),
     )
     parser.add_argument(
         "--duration",
@@ -103,9 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--only",
         action="append",
         metavar="NAME",
-        help="run only these scenarios (repeat or comma-separate); baseline always runs",
+        help="run only these scenarios and studies (repeat or comma-separate); the baseline "
+        "runs whenever a scenario does",
     )
-    parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    parser.add_argument(
+        "--list", action="store_true", help="list the scenarios and studies and exit"
+    )
     parser.add_argument(
         "--output",
         type=Path,
@@ -116,18 +139,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _selected(parser: argparse.ArgumentParser, only: list[str] | None) -> list[Scenario]:
+def _selected(
+    parser: argparse.ArgumentParser, only: list[str] | None
+) -> tuple[list[Scenario], list[Study]]:
     available = registry()
+    studies = study_registry()
     if not only:
-        return [cls() for cls in available.values()]
+        return [cls() for cls in available.values()], [cls() for cls in studies.values()]
     wanted = {name.strip() for item in only for name in item.split(",") if name.strip()}
-    unknown = sorted(wanted - set(available))
+    unknown = sorted(wanted - set(available) - set(studies))
     if unknown:
         parser.error(
-            f"unknown scenario(s): {', '.join(unknown)}; available: {', '.join(available)}"
+            f"unknown scenario(s) or study(ies): {', '.join(unknown)}; available: "
+            f"{', '.join(available)}; studies: {', '.join(studies)}"
         )
-    wanted.add(BASELINE)
-    return [cls() for name, cls in available.items() if name in wanted]
+    if wanted & set(available):
+        wanted.add(BASELINE)
+    return (
+        [cls() for name, cls in available.items() if name in wanted],
+        [cls() for name, cls in studies.items() if name in wanted],
+    )
 
 
 def _git() -> dict[str, Any]:
@@ -213,11 +244,35 @@ def run_scenario(
     return result
 
 
+def run_study(study: Study, ctx: Context, index: int, total: int) -> StudyResult:
+    result = StudyResult(name=study.name, description=study.description)
+    print(f"[study {index}/{total}] {study.name}: {study.description}", flush=True)
+    # Studies time single requests: other processes on the machine show up directly. With
+    # the server and the bench idle, what keeps the CPU busy now is someone else.
+    busy_before = cpu_busy_percent(0.5)
+    if busy_before is not None and busy_before > 20:
+        print(
+            f"    note: the CPU was {busy_before:.0f}% busy with other processes just before "
+            "the study: figures will be noisy",
+            flush=True,
+        )
+    started = time.monotonic()
+    try:
+        study.run(ctx, result)
+    except BenchError as exc:
+        result.broken = True
+        result.problems.append(str(exc))
+        print(f"    broken: {exc}", flush=True)
+    result.seconds = round(time.monotonic() - started, 1)
+    result.details["cpu_busy_percent_before"] = busy_before
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.list:
-        print(_scenario_list())
+        print(f"scenarios:\n{_scenario_list()}\nstudies:\n{_study_list()}")
         return EXIT_OK
     for flag in ("duration", "connections", "threads", "workers"):
         if getattr(args, flag) < 1:
@@ -226,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--warmup must be 0 or more")
     if args.connections < args.threads:
         parser.error("--connections must be at least --threads (wrk needs one per thread)")
-    scenarios = _selected(parser, args.only)
+    scenarios, studies = _selected(parser, args.only)
     options = Options(
         duration=args.duration,
         warmup=args.warmup,
@@ -242,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now(dt.UTC)
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     try:
-        wrk_path = wrk.ensure_wrk()
+        wrk_path = wrk.ensure_wrk() if scenarios else None
         database = bench_database()
         env = app_env(database.url)
         cache = "redis" if env.get("REDIS_URL") else "locmem"
@@ -250,8 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"bench: {len(scenarios)} scenario(s) x ({options.warmup}s warm-up + "
             f"{options.duration}s), {options.connections} connections, {options.threads} wrk "
-            f"threads; gunicorn {args.workers} workers; database {BENCH_DATABASE} on the "
-            f"{where}; cache {cache}",
+            f"threads; {len(studies)} study(ies); gunicorn {args.workers} workers; database "
+            f"{BENCH_DATABASE} on the {where}; cache {cache}",
             flush=True,
         )
         print("bench: migrating the bench database", flush=True)
@@ -259,15 +314,24 @@ def main(argv: list[str] | None = None) -> int:
         Context(options=options, port=0, env=env).django("reset")
 
         results: list[ScenarioResult] = []
+        study_results: list[StudyResult] = []
         server = Server(env, workers=args.workers, log_path=WORK_DIR / "server.log")
         with server:
             print(f"bench: server up at {server.base_url} (log: {server.log_path})", flush=True)
             ctx = Context(options=options, port=server.port, env=env)
             for index, scenario in enumerate(scenarios, start=1):
+                assert wrk_path is not None
                 results.append(run_scenario(scenario, ctx, wrk_path, index, len(scenarios)))
                 if not server.alive():
                     raise BenchError(
                         f"the server stopped during a run ({server.exit_reason()}):\n"
+                        f"{server.log_tail()}"
+                    )
+            for index, study in enumerate(studies, start=1):
+                study_results.append(run_study(study, ctx, index, len(studies)))
+                if not server.alive():
+                    raise BenchError(
+                        f"the server stopped during a study ({server.exit_reason()}):\n"
                         f"{server.log_tail()}"
                     )
             server_log = server.log_tail(5)
@@ -282,8 +346,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\nbench: error: unexpected failure (the server was stopped)", file=sys.stderr)
         return EXIT_BROKEN
 
-    baseline = next(r for r in results if r.name == BASELINE)
-    baseline_rps = baseline.wrk.rps if baseline.wrk and baseline.valid else None
+    baseline = next((r for r in results if r.name == BASELINE), None)
+    baseline_rps = baseline.wrk.rps if baseline and baseline.wrk and baseline.valid else None
     for result in results:
         result.evaluate(baseline_rps)
 
@@ -302,21 +366,26 @@ def main(argv: list[str] | None = None) -> int:
         },
         "database": database.source,
         "cache": cache,
-        "wrk": wrk.wrk_version(wrk_path),
+        "wrk": wrk.wrk_version(wrk_path) if wrk_path else None,
         "elapsed_s": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1),
     }
-    write_json(args.output, meta, results)
+    write_json(args.output, meta, results, study_results)
 
-    print()
-    print(table(results))
+    if results:
+        print()
+        print(table(results))
+    if study_results:
+        print()
+        print(study_table(study_results))
     print()
     print(f"bench: results written to {args.output}")
-    if any(not r.valid for r in results) and server_log.strip():
+    invalid = any(not r.valid for r in results) or any(not s.valid for s in study_results)
+    if invalid and server_log.strip():
         shown = "\n".join(line[:300] for line in server_log.splitlines())
         print(f"bench: last lines of the server log ({WORK_DIR / 'server.log'}):\n{shown}")
-    if any(r.status == "broken" for r in results):
+    if any(r.status == "broken" for r in results) or any(s.broken for s in study_results):
         return EXIT_BROKEN
-    if any(not r.valid for r in results):
+    if invalid:
         return EXIT_INVALID
     return EXIT_OK
 

@@ -11,6 +11,16 @@ Commands:
   access-token --email E     a real access token (accounts.services.token_pair_issue)
   refresh-tokens --email E --count N --out FILE
                              N unused refresh tokens, one per line, each in its own family
+  health-ingest-setup --batches N
+                             N fresh users with an access token, N fresh heart-rate streams
+                             of another user (bench.health_tasks)
+  health-ingest-cleanup      delete the ingestion study's users and their data
+  health-year                one year of heart rate and steps for the metrics/storage
+                             studies, loaded through health_samples_upsert unless cached
+  health-export-setup --out FILE --records N
+                             an Apple Health export.xml of N records (unless FILE exists)
+                             and a fresh user to import it into
+  health-export-cleanup      delete that user and their data
 """
 
 from __future__ import annotations
@@ -120,6 +130,14 @@ def main(argv: list[str] | None = None) -> int:
     refresh.add_argument("--email", required=True)
     refresh.add_argument("--count", type=int, required=True)
     refresh.add_argument("--out", type=Path, required=True)
+    ingest = sub.add_parser("health-ingest-setup")
+    ingest.add_argument("--batches", type=int, required=True)
+    sub.add_parser("health-ingest-cleanup")
+    sub.add_parser("health-year")
+    export = sub.add_parser("health-export-setup")
+    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--records", type=int, required=True)
+    sub.add_parser("health-export-cleanup")
     args = parser.parse_args(argv)
 
     _setup()
@@ -127,8 +145,21 @@ def main(argv: list[str] | None = None) -> int:
         result = reset()
     elif args.command == "access-token":
         result = access_token(args.email)
-    else:
+    elif args.command == "refresh-tokens":
         result = refresh_tokens(args.email, args.count, args.out)
+    else:
+        from bench import health_tasks
+
+        if args.command == "health-ingest-setup":
+            result = health_tasks.ingest_setup(args.batches)
+        elif args.command == "health-ingest-cleanup":
+            result = health_tasks.ingest_cleanup()
+        elif args.command == "health-year":
+            result = health_tasks.year_ensure()
+        elif args.command == "health-export-setup":
+            result = health_tasks.export_setup(args.out, args.records)
+        else:
+            result = health_tasks.export_cleanup()
     print(json.dumps(result))
     return 0
 

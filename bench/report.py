@@ -1,4 +1,4 @@
-"""Per-scenario results, the printed table and bench/results.json."""
+"""Per-scenario results, the printed tables (scenarios, studies) and bench/results.json."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.scenarios import Target
+from bench.studies import LABELS as STUDY_LABELS
+from bench.studies import StudyResult
 from bench.wrk import WrkResult
 
 # status -> what the table shows
@@ -141,8 +143,45 @@ def table(results: list[ScenarioResult]) -> str:
     return "\n".join(out)
 
 
-def write_json(path: Path, meta: dict[str, Any], results: list[ScenarioResult]) -> None:
-    document = {**meta, "scenarios": [r.as_json() for r in results]}
+def study_table(results: list[StudyResult]) -> str:
+    """One row per figure: study, figure, value, target, pass/fail."""
+    header = ["study", "figure", "value", "target", "result"]
+    rows = [header]
+    for study in results:
+        name = study.name
+        if study.broken or study.problems:  # the study as a whole, before its figures
+            rows.append([name, "(study)", "-", "-", STUDY_LABELS[study.status]])
+            name = ""
+        for figure in study.figures:
+            verdict = "-" if figure.passed is None else "pass" if figure.passed else "FAIL"
+            target = figure.target.describe() if figure.target else "-"
+            rows.append([name, figure.name, figure.shown(), target, verdict])
+            name = ""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        cells = [
+            cell.rjust(widths[i]) if i == 2 else cell.ljust(widths[i]) for i, cell in enumerate(row)
+        ]
+        return "  ".join(cells).rstrip()
+
+    out = [line(rows[0]), "  ".join("-" * w for w in widths)]
+    out += [line(row) for row in rows[1:]]
+    notes = [f"  {r.name}: {p}" for r in results for p in r.problems + r.missed]
+    if notes:
+        out += ["", "Problems:", *notes]
+    return "\n".join(out)
+
+
+def write_json(
+    path: Path,
+    meta: dict[str, Any],
+    results: list[ScenarioResult],
+    studies: list[StudyResult] | None = None,
+) -> None:
+    document: dict[str, Any] = {**meta, "scenarios": [r.as_json() for r in results]}
+    if studies is not None:
+        document["studies"] = [s.as_json() for s in studies]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(document, indent=2) + "\n")
