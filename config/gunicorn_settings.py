@@ -20,3 +20,19 @@ limit_request_line = 8190
 limit_request_fields = 100
 preload_app = True
 wsgi_app = "config.wsgi:application"
+
+
+def when_ready(server: object) -> None:
+    """After the app is loaded in the master, before workers fork.
+
+    Freeze everything loaded so far (Django, the apps, the URL map) into the GC's permanent
+    generation, and collect young objects less often: a 10,000-sample sync allocates ~100k
+    small objects, and with CPython's default threshold (700) the collector ran ~150 times per
+    request and took a third of its time. Frozen objects are also never touched by collection,
+    so the forked workers keep sharing those memory pages.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
