@@ -210,3 +210,17 @@ def test_metric_names_in_the_api_match_the_catalog():
     from health.api.serializers import METRIC_NAMES
 
     assert [m.name.lower() for m in Metric] == METRIC_NAMES
+
+
+def test_goals_and_sources_cost_a_fixed_number_of_queries(alice_client):
+    alice_client.put("/api/health/goals", {"daily_steps": 8000}, format="json")
+    alice_client.post(
+        "/api/health/sync/apple-health", batch(quantity_samples=heart_rates(5)), format="json"
+    )
+    with QueryCounter() as goals:
+        alice_client.get("/api/health/goals")
+    with QueryCounter() as sources:
+        alice_client.get("/api/health/sources")
+
+    assert goals.count == 2  # authentication, goals
+    assert sources.count == 2  # authentication, streams joined with their sources
