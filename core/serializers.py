@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from rest_framework import serializers
@@ -53,3 +55,65 @@ class AwareDateTimeField(serializers.DateTimeField):
             if parsed is not None and parsed.tzinfo is None:
                 self.fail("naive")
         return super().to_internal_value(value)
+
+
+# DRF coerces what the schema does not allow ("170" for a number, 0 for a boolean, 5 for a
+# string in a list); these fields take only the JSON type the schema documents.
+
+
+class MeasurementField(serializers.DecimalField):
+    """A metric quantity sent as a JSON number. Extra decimals are rounded (half up) to the
+    stored precision instead of refused: an app converting from pounds sends 69.853 kg."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce_to_string", False)
+        kwargs.setdefault("rounding", ROUND_HALF_UP)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+    def validate_precision(self, value: Decimal) -> Decimal:
+        # Too many digits to round within max_digits: left as is, refused just below.
+        with contextlib.suppress(InvalidOperation):
+            value = self.quantize(value)
+        return super().validate_precision(value)
+
+
+class JSONBooleanField(serializers.BooleanField):
+    """true or false, nothing else."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class JSONStringField(serializers.CharField):
+    """A string, not a number turned into one."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FlatListField(serializers.ListField):
+    """A list whose item errors are reported on the list itself (``attr`` is ``allergies``,
+    not ``allergies.2``), the item's position in the message."""
+
+    def run_child_validation(self, data: list[Any]) -> list[Any]:
+        try:
+            return super().run_child_validation(data)
+        except serializers.ValidationError as exc:
+            details = exc.detail if isinstance(exc.detail, dict) else {}
+            raise serializers.ValidationError(
+                [
+                    serializers.ErrorDetail(f"Item {index}: {error}", code=error.code)
+                    for index, errors in details.items()
+                    for error in (errors if isinstance(errors, list) else [errors])
+                    if isinstance(error, serializers.ErrorDetail)
+                ]
+            ) from exc
