@@ -152,7 +152,7 @@ def health_samples_upsert(
                 columns[1].append(row.start)
                 columns[2].append(external_hash(row.external_id))
                 columns[3].append(row.duration_s)
-                columns[4].append(row.value)
+                columns[4].append(float(row.value))
                 columns[5].append(row.kind)
             sql = INSERT_SQL.format(table=Sample._meta.db_table)
             if replace_external_ids:
