@@ -23,6 +23,8 @@ package is imported by :func:`registry`. Study names share ``--only`` with scena
 
 from __future__ import annotations
 
+import abc
+
 import importlib
 import pkgutil
 import statistics
@@ -157,7 +159,7 @@ class StudyResult:
         }
 
 
-class Study:
+class Study(abc.ABC):
     """One measured property of the app; subclasses set the class attributes and ``run``."""
 
     name: ClassVar[str]
@@ -165,8 +167,9 @@ class Study:
     targets: ClassVar[tuple[str, ...]] = ()  # for --list only; the checks are in run()
     order: ClassVar[int] = 100  # position in a run (then module name, definition order)
 
+    @abc.abstractmethod
     def run(self, ctx: Context, result: StudyResult) -> None:
-        raise NotImplementedError
+        """Measure, filling ``result``'s figures."""
 
 
 _REGISTRY: dict[str, type[Study]] = {}
