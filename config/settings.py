@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "accounts",
     "profiles",
     "health",
+    "workouts",
+    "billing",
 ]
 
 MIDDLEWARE = [
@@ -315,6 +317,12 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode429Enum": "core.openapi.ErrorCode429Enum.choices",
         "ErrorCode413Enum": "core.openapi.ErrorCode413Enum.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+        "GoalEnum": "profiles.choices.Goal.choices",
+        "WorkoutGoalEnum": "workouts.choices.Goal.choices",
+        "AccessReasonEnum": "billing.entitlements.AccessReason.choices",
+        "FavoriteKindEnum": "profiles.choices.FavoriteKind.choices",
+        "KindEnum": "health.catalog.SLEEP_STAGES",
+        "ErrorCode403WorkoutProgressEnum": "workouts.error_codes.ErrorCode403WorkoutProgressEnum.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/auth/", include("accounts.api.urls")),
     path("api/users/", include("profiles.api.urls")),
     path("api/health/", include("health.api.urls")),
+    path("api/workouts", include("workouts.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

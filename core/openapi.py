@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.extensions import (
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.utils import OpenApiExample
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
@@ -179,6 +182,24 @@ def validation_error_example(field: str, code: str, detail: str) -> OpenApiExamp
         response_only=True,
         status_codes=["400"],
     )
+
+
+class NullableNestedSerializerExtension(OpenApiSerializerFieldExtension):
+    """A nested object that may be null, documented as ``oneOf: [object, null]``.
+
+    drf-spectacular writes ``allOf: [object], nullable: true``, which OpenAPI 3.0 validators
+    (openapi-core among them) read as "never null": ``nullable`` only applies to a ``type``
+    in the same schema object.
+    """
+
+    target_class = "core.serializers.NullableNestedOutputSerializer"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        component = auto_schema.resolve_serializer(self.target, direction)
+        if not self.target.allow_null:
+            return component.ref
+        return {"oneOf": [component.ref, {"enum": [None]}]}
 
 
 class StrictInputSerializerExtension(OpenApiSerializerExtension):

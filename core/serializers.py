@@ -117,3 +117,10 @@ class FlatListField(serializers.ListField):
                     if isinstance(error, serializers.ErrorDetail)
                 ]
             ) from exc
+
+
+# Base of a nested output object that may be null (``Child(allow_null=True)``), documented as
+# ``oneOf: [object, null]`` by ``core.openapi.NullableNestedSerializerExtension``. (A comment,
+# not a docstring: drf-spectacular would show an inherited docstring on every subclass.)
+class NullableNestedOutputSerializer(serializers.Serializer):
+    pass

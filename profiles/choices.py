@@ -114,3 +114,9 @@ class ProfileVisibility(models.TextChoices):
     PRIVATE = "private", "Only me"
     FRIENDS = "friends", "Friends"
     PUBLIC = "public", "Everyone"
+
+
+class FavoriteKind(models.TextChoices):
+    """What a favourite points at (meals and recipes join with the Nutrition issue)."""
+
+    WORKOUT = "workout", "Workout"

@@ -8,3 +8,5 @@ REQUIRED_FOR_GOAL = "required_for_goal"
 OUT_OF_RANGE_FOR_GOAL = "out_of_range_for_goal"
 NOT_ALLOWED_FOR_GOAL = "not_allowed_for_goal"
 INCONSISTENT_WITH_GOAL = "inconsistent_with_goal"
+# Favourites
+FAVORITE_TARGET_NOT_FOUND = "favorite_target_not_found"

@@ -11,6 +11,7 @@ Storage is metric whatever the user's unit system: centimetres, kilograms. Range
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -26,6 +27,7 @@ from profiles.choices import (
     Allergen,
     Cuisine,
     DietType,
+    FavoriteKind,
     Goal,
     Language,
     ProfileVisibility,
@@ -304,3 +306,34 @@ class UserSettings(models.Model):
 
     def __str__(self) -> str:
         return f"settings of user {self.user_id}"
+
+
+class Favorite(models.Model):
+    """Something the user keeps handy: a kind and the public id of the object of that kind.
+
+    Generic on purpose (no foreign key): meals and recipes become further kinds without a
+    table per kind. The owning app is asked whether an id exists when a favourite is added.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favorites"
+    )
+    kind = models.CharField(max_length=16, choices=FavoriteKind.choices)
+    object_id = models.UUIDField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("-created_at", "id")
+        indexes = [models.Index(fields=["user", "-created_at"], name="profiles_favorite_user_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "object_id"], name="profiles_favorite_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=FavoriteKind.values), name="profiles_favorite_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} of user {self.user_id}"

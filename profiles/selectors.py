@@ -5,18 +5,22 @@ A user without a profile or settings row reads as the defaults: reading never wr
 * ``nutrition_targets_for_user``: the daily energy and macro targets (meal-plan generator).
 * ``dietary_preferences_for_user``: diet, allergies, excluded foods, cuisines.
 * ``user_time_zone``: where the user's day starts and ends (health metrics).
+* ``favorite_object_ids_for_user``: which objects of a kind the user has favourited.
 """
 
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from profiles.choices import UnitSystem
-from profiles.models import Profile, UserSettings
+from profiles.models import Favorite, Profile, UserSettings
 from profiles.targets import (
     NutritionTargets,
     age_in_years,
@@ -161,3 +165,26 @@ def user_calendar(*, user: User) -> UserCalendar:
     row = UserSettings.objects.filter(user=user).values_list("time_zone", "week_start").first()
     name, week_start = row if row else (None, "monday")
     return UserCalendar(time_zone=_zone(name), week_start=6 if week_start == "sunday" else 0)
+
+
+def favorite_object_ids_for_user(*, user: User, kind: str, object_ids: Iterable[Any]) -> set[Any]:
+    """Which of ``object_ids`` (of ``kind``) the user has favourited, in one query (none for
+    no ids)."""
+    ids = list(object_ids)
+    if not ids:
+        return set()
+    return set(
+        Favorite.objects.filter(user=user, kind=kind, object_id__in=ids).values_list(
+            "object_id", flat=True
+        )
+    )
+
+
+def favorites_for_user(*, user: User) -> QuerySet[Favorite]:
+    """The user's favourites, newest first."""
+    return Favorite.objects.filter(user=user).order_by("-created_at", "id")
+
+
+def favorite_get_for_user(*, user: User, favorite_id: Any) -> Favorite | None:
+    """The user's own favourite by its id; None for anyone else's (the API answers 404)."""
+    return Favorite.objects.filter(user=user, pk=favorite_id).first()

@@ -24,8 +24,10 @@ from rest_framework.settings import api_settings
 
 from accounts.models import User
 from core.validation import django_error_details
-from profiles.choices import Allergen, Cuisine, Goal
-from profiles.models import Profile, UserSettings
+from profiles import error_codes as profiles_error_codes
+from profiles.choices import Allergen, Cuisine, FavoriteKind, Goal
+from profiles.models import Favorite, Profile, UserSettings
+from workouts.selectors import workout_is_published
 
 PROFILE_FIELDS = (
     "date_of_birth",
@@ -147,3 +149,24 @@ def _validate(row: models.Model) -> None:
                 for field, errors in exc.error_dict.items()
             }
         ) from exc
+
+
+def favorite_add(*, user: User, kind: str, object_id: Any) -> tuple[Favorite, bool]:
+    """Favourite an object (idempotent: the existing favourite when already there).
+
+    The object must exist for the user to see: for workouts, a published workout. Answers the
+    favourite and whether it was created now."""
+    exists = {FavoriteKind.WORKOUT: workout_is_published}.get(FavoriteKind(kind))
+    if exists is None or not exists(workout_id=object_id):
+        raise ValidationError(
+            {"id": [f"No such {kind}."]}, code=profiles_error_codes.FAVORITE_TARGET_NOT_FOUND
+        )
+    with transaction.atomic():
+        favorite, created = Favorite.objects.get_or_create(
+            user=user, kind=kind, object_id=object_id
+        )
+    return favorite, created
+
+
+def favorite_remove(*, favorite: Favorite) -> None:
+    favorite.delete()

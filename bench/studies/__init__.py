@@ -24,7 +24,6 @@ package is imported by :func:`registry`. Study names share ``--only`` with scena
 from __future__ import annotations
 
 import abc
-
 import importlib
 import pkgutil
 import statistics

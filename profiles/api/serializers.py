@@ -10,6 +10,7 @@ from core.serializers import (
     JSONBooleanField,
     JSONStringField,
     MeasurementField,
+    NullableNestedOutputSerializer,
     StrictInputSerializer,
 )
 from profiles.choices import (
@@ -130,10 +131,6 @@ class ProfileInputSerializer(StrictInputSerializer):
         "duplicates dropped ignoring case).",
     )
     liked_cuisines = _choice_list(Cuisine.choices, "Cuisines the user likes.")
-
-
-class NullableNestedOutputSerializer(serializers.Serializer):
-    """A nested object that may be null (documented as such by ``profiles.openapi``)."""
 
 
 class NutritionTargetsOutputSerializer(NullableNestedOutputSerializer):

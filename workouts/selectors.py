@@ -1,0 +1,235 @@
+"""Reads of the workouts app. Other apps (profiles, billing) read workouts through here only.
+
+The catalogue list is the hot path: ``workout_list_rows`` answers plain dicts from one
+``values()`` query (no model instances, no per-row queries), so a page costs the same few
+queries whatever its size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.db.models import Count, F, Q, QuerySet, TextField, Value, Window
+from django.db.models.functions import Concat
+
+from workouts.choices import Ordering
+from workouts.models import (
+    Category,
+    UserWorkoutProgress,
+    Workout,
+    WorkoutRating,
+    WorkoutSession,
+    WorkoutVideo,
+)
+
+SEARCH_CONFIG = "english"
+# Below this trigram word similarity a title is not a plausible typo of the query.
+TRIGRAM_THRESHOLD = 0.3
+
+LIST_FIELDS = (
+    "id",
+    "title",
+    "thumbnail",
+    "estimated_duration_seconds",
+    "difficulty",
+    "goal",
+    "is_premium",
+    "is_purchasable",
+    "rating_average",
+    "rating_count",
+)
+
+ORDERINGS: dict[str, tuple[Any, ...]] = {
+    Ordering.NEWEST: ("-publish_at", "id"),
+    Ordering.POPULAR: ("-completions_count", "-publish_at", "id"),
+    Ordering.RATING: ("-rating_average", "-rating_count", "-publish_at", "id"),
+    Ordering.SHORTEST: ("estimated_duration_seconds", "-publish_at", "id"),
+}
+
+
+@dataclass(frozen=True)
+class WorkoutFilters:
+    category: str | None = None  # a slug; a parent includes its children
+    difficulty: str | None = None
+    goal: str | None = None
+    equipment: tuple[str, ...] = ()  # any of these
+    duration_min_seconds: int | None = None
+    duration_max_seconds: int | None = None
+    is_premium: bool | None = None
+    is_featured: bool | None = None
+
+
+def workouts_queryset_by_ids(*, ids: Iterable[Any]) -> QuerySet[Workout]:
+    return Workout.objects.filter(pk__in=list(ids))
+
+
+def _in_category(slug: str) -> Q:
+    """In the category of this slug, or (for a parent) in any of its children: the row's
+    ``category_ids`` (categories and their parents) holds the slug's category id."""
+    return Q(category_ids__overlap=ArraySubquery(Category.objects.filter(slug=slug).values("pk")))
+
+
+def workouts_published(*, filters: WorkoutFilters | None = None) -> QuerySet[Workout]:
+    """Published workouts matching ``filters`` (unordered)."""
+    qs = Workout.objects.published()
+    f = filters or WorkoutFilters()
+    if f.category:
+        qs = qs.filter(_in_category(f.category))
+    if f.difficulty:
+        qs = qs.filter(difficulty=f.difficulty)
+    if f.goal:
+        qs = qs.filter(goal=f.goal)
+    if f.equipment:
+        qs = qs.filter(equipment__overlap=list(f.equipment))
+    if f.duration_min_seconds is not None:
+        qs = qs.filter(estimated_duration_seconds__gte=f.duration_min_seconds)
+    if f.duration_max_seconds is not None:
+        qs = qs.filter(estimated_duration_seconds__lte=f.duration_max_seconds)
+    if f.is_premium is not None:
+        qs = qs.filter(is_premium=f.is_premium)
+    if f.is_featured is not None:
+        qs = qs.filter(is_featured=f.is_featured)
+    return qs
+
+
+def workout_list_rows(
+    *, filters: WorkoutFilters | None = None, ordering: str = Ordering.NEWEST
+) -> QuerySet[Any]:
+    """The list screen's rows as dicts (``LIST_FIELDS``), ordered; paginate it."""
+    return workouts_published(filters=filters).order_by(*ORDERINGS[ordering]).values(*LIST_FIELDS)
+
+
+def rows_page(*, rows: QuerySet[Any], offset: int, limit: int) -> tuple[list[Any], int]:
+    """A page of an ordered ``values()`` queryset and the total, in one query: the total rides
+    on each row as a window count (``COUNT(*) OVER ()``), so a page costs one scan of the
+    matches instead of a count and a fetch. A page past the end has no row to carry it and
+    counts separately."""
+    page = list(rows.annotate(total_count=Window(Count("pk")))[offset : offset + limit])
+    total = page[0]["total_count"] if page else (rows.count() if offset else 0)
+    return page, total
+
+
+def workout_search_rows(*, q: str) -> QuerySet[Any]:
+    """Full-text search over the weighted vector (title > categories, trainer > description)
+    with ``websearch_to_tsquery`` syntax; when nothing matches, titles that are plausible typos
+    of the query (trigram word similarity). Ranked, best first; each row has ``rank`` and a
+    highlighted ``excerpt``."""
+    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+    published = Workout.objects.published()
+    headline = SearchHeadline(
+        Concat("title", Value(". "), "description", output_field=TextField()),
+        query,
+        config=SEARCH_CONFIG,
+        start_sel="<mark>",
+        stop_sel="</mark>",
+        max_words=30,
+        min_words=10,
+        max_fragments=1,
+    )
+    fields = (*LIST_FIELDS, "rank", "excerpt")
+    full_text = published.filter(search_vector=query)
+    if full_text.exists():
+        return (
+            full_text.annotate(rank=SearchRank(F("search_vector"), query), excerpt=headline)
+            .order_by("-rank", "-rating_average", "id")
+            .values(*fields)
+        )
+    return (
+        published.annotate(rank=TrigramWordSimilarity(q, "title"))
+        .filter(rank__gte=TRIGRAM_THRESHOLD)
+        .annotate(excerpt=headline)
+        .order_by("-rank", "-rating_average", "id")
+        .values(*fields)
+    )
+
+
+def workout_get_published(*, workout_id: Any, details: bool = False) -> Workout | None:
+    """A published workout, or None; with ``details``, its trainer and categories loaded."""
+    qs = Workout.objects.published().defer("search_vector")
+    if details:
+        qs = qs.select_related("trainer").prefetch_related("categories")
+    return qs.filter(pk=workout_id).first()
+
+
+def workout_videos(*, workout: Workout) -> list[WorkoutVideo]:
+    return list(WorkoutVideo.objects.filter(workout=workout).order_by("order_index"))
+
+
+def workout_progress_for_user(*, user: Any, workout: Workout) -> UserWorkoutProgress | None:
+    return UserWorkoutProgress.objects.filter(user=user, workout=workout).first()
+
+
+def workout_rating_for_user(*, user: Any, workout: Workout) -> WorkoutRating | None:
+    return WorkoutRating.objects.filter(user=user, workout=workout).first()
+
+
+@dataclass
+class CategoryNode:
+    slug: str
+    name: str
+    workout_count: int
+    children: list[CategoryNode] = field(default_factory=list)
+
+
+def category_tree() -> list[CategoryNode]:
+    """Top-level categories with their children, each with its number of published workouts
+    (a parent counts each workout in it or in any child once). Two queries."""
+    categories = list(Category.objects.order_by("order", "name"))
+    pairs = Workout.categories.through.objects.filter(
+        workout__in=Workout.objects.published().values("pk")
+    ).values_list("category_id", "workout_id")
+    members: dict[int, set[Any]] = defaultdict(set)
+    parent_of = {c.pk: c.parent_id for c in categories}
+    for category_id, workout_id in pairs:
+        members[category_id].add(workout_id)
+        parent = parent_of.get(category_id)
+        if parent is not None:
+            members[parent].add(workout_id)
+    nodes = {c.pk: CategoryNode(c.slug, c.name, len(members[c.pk])) for c in categories}
+    roots = []
+    for c in categories:
+        if c.parent_id is None:
+            roots.append(nodes[c.pk])
+        elif c.parent_id in nodes:
+            nodes[c.parent_id].children.append(nodes[c.pk])
+    return roots
+
+
+def workout_summaries_by_ids(*, ids: Iterable[Any]) -> dict[Any, dict[str, Any]]:
+    """Published workouts' list fields by id (one query); ids not published are absent."""
+    rows = Workout.objects.published().filter(pk__in=list(ids)).values(*LIST_FIELDS)
+    return {row["id"]: row for row in rows}
+
+
+def workout_is_published(*, workout_id: Any) -> bool:
+    return Workout.objects.published().filter(pk=workout_id).exists()
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    completed_at: datetime
+    duration_seconds: int
+
+
+def workout_sessions_for_user(*, user: Any, since: datetime | None = None) -> list[SessionRow]:
+    """The user's completed workouts, oldest first (optionally from ``since`` on)."""
+    qs = WorkoutSession.objects.filter(user=user)
+    if since is not None:
+        qs = qs.filter(completed_at__gte=since)
+    return [
+        SessionRow(completed_at, duration)
+        for completed_at, duration in qs.order_by("completed_at").values_list(
+            "completed_at", "duration_seconds"
+        )
+    ]
