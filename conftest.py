@@ -56,6 +56,27 @@ def alice_client(alice):
     return SchemaValidatingClient().as_user(alice)
 
 
+@pytest.fixture
+def fuzzing(monkeypatch, settings):  # type: ignore[no-untyped-def]
+    """For schemathesis tests (core.testing.fuzz_schema): requests go through the WSGI handler,
+    which closes "old" DB connections around each request (Django's test client switches that
+    off; so must we, the test runs in a transaction), and throttles would answer 429 to most
+    generated requests and hide the interesting paths."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", dict.fromkeys(settings.THROTTLE_RATES, "100000/min")
+    )
+    settings.LOGIN_FAILURES_PER_ACCOUNT = settings.LOGIN_FAILURES_PER_IP = 100000
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """In CI a skipped test is a failure: nothing may be skipped for want of a service."""
     if os.environ.get("CI", "").lower() not in {"1", "true", "yes"}:

@@ -136,3 +136,15 @@ class QueryCounter(CaptureQueriesContext):
     @property
     def count(self) -> int:
         return len(self.captured_queries)
+
+
+def fuzz_schema(path_regex: str) -> Any:
+    """A schemathesis schema of the operations under ``path_regex``, calling the WSGI app
+    in-process. Use with the ``fuzzing`` fixture (conftest.py), which keeps requests inside the
+    test's transaction and lifts throttles."""
+    import schemathesis
+    from django.core.wsgi import get_wsgi_application
+
+    schema = schemathesis.openapi.from_dict(openapi_schema()).include(path_regex=path_regex)
+    schema.app = get_wsgi_application()
+    return schema

@@ -5,30 +5,14 @@ envelope, and never a 5xx. Examples are bounded so the suite stays fast.
 """
 
 import pytest
-import schemathesis
-from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from accounts.tests.jwks import apple_jwks_body, google_certs_body, signing_key
-from core.testing import openapi_schema
+from core.testing import fuzz_schema
 
-schema = schemathesis.openapi.from_dict(openapi_schema()).include(path_regex=r"^/api/auth/")
-schema.app = get_wsgi_application()
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """The WSGI handler closes "old" connections around each request; Django's test client
-    switches that off, and so must we while requests run inside the test's transaction."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+schema = fuzz_schema(r"^/api/auth/")
+pytestmark = pytest.mark.usefixtures("fuzzing")
 
 
 @pytest.fixture(autouse=True)
@@ -52,17 +36,6 @@ def _providers_configured(httpserver, settings):
     yield
     google.certs_cache_clear()
     apple.jwks_cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def _generous_limits(monkeypatch, settings):
-    """Throttles would answer 429 to most generated requests and hide the interesting paths."""
-    from rest_framework.throttling import SimpleRateThrottle
-
-    monkeypatch.setattr(
-        SimpleRateThrottle, "THROTTLE_RATES", dict.fromkeys(settings.THROTTLE_RATES, "100000/min")
-    )
-    settings.LOGIN_FAILURES_PER_ACCOUNT = settings.LOGIN_FAILURES_PER_IP = 100000
 
 
 @pytest.mark.django_db

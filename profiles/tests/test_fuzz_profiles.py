@@ -6,39 +6,15 @@ database would refuse would show here as a 500.
 """
 
 import pytest
-import schemathesis
-from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from accounts.services import token_pair_issue
 from accounts.tests.factories import UserFactory
-from core.testing import openapi_schema
+from core.testing import fuzz_schema
 
-schema = schemathesis.openapi.from_dict(openapi_schema()).include(path_regex=r"^/api/users/")
-schema.app = get_wsgi_application()
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """As in accounts' fuzz test: requests run inside the test's transaction."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-@pytest.fixture(autouse=True)
-def _generous_limits(monkeypatch, settings):
-    from rest_framework.throttling import SimpleRateThrottle
-
-    monkeypatch.setattr(
-        SimpleRateThrottle, "THROTTLE_RATES", dict.fromkeys(settings.THROTTLE_RATES, "100000/min")
-    )
+schema = fuzz_schema(r"^/api/users/")
+pytestmark = pytest.mark.usefixtures("fuzzing")
 
 
 @pytest.fixture
