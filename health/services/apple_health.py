@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from core.bulk import ItemErrors
@@ -26,13 +25,14 @@ from health.catalog import (
     in_range,
     to_canonical,
 )
-from health.models import Platform, SyncAnchor
+from health.models import Platform
 from health.schemas import (
     AppleHealthSyncInput,
     HealthKitDevice,
     HealthKitSource,
     datetime_is_plausible,
 )
+from health.services.anchors import sync_anchor_keep
 from health.services.samples import SampleRow, SourceKey, UpsertResult, health_samples_upsert
 
 # HealthKit writes fractions with the unit "%" (0.25 is 25 %); we store percentages.
@@ -180,17 +180,10 @@ def apple_health_batch_sync(*, user: User, batch: AppleHealthSyncInput) -> Apple
         result = health_samples_upsert(
             user=user, rows=rows, deleted_external_ids=[str(uuid) for uuid in batch.deleted]
         )
-        anchor = batch.anchor
-        if anchor:
-            SyncAnchor.objects.update_or_create(
-                user=user,
-                platform=Platform.APPLE_HEALTH,
-                device_id=batch.device_id,
-                defaults={"anchor": anchor, "updated_at": timezone.now()},
-            )
-        else:
-            stored = SyncAnchor.objects.filter(
-                user=user, platform=Platform.APPLE_HEALTH, device_id=batch.device_id
-            ).first()
-            anchor = stored.anchor if stored else ""
+        anchor = sync_anchor_keep(
+            user=user,
+            platform=Platform.APPLE_HEALTH,
+            device_id=batch.device_id,
+            anchor=batch.anchor,
+        )
     return AppleHealthSyncResult(result=result, unknown_types=dict(unknown), anchor=anchor)

@@ -26,7 +26,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from itertools import pairwise
 
 from django.db import transaction
-from django.utils import timezone as django_timezone
 
 from accounts.models import User
 from core.bulk import ItemErrors
@@ -40,7 +39,7 @@ from health.catalog import (
     in_range,
     to_canonical,
 )
-from health.models import Platform, SyncAnchor
+from health.models import Platform
 from health.schemas import datetime_is_plausible
 from health.schemas_health_connect import (
     HealthConnectActiveCaloriesBurnedRecord,
@@ -63,6 +62,7 @@ from health.schemas_health_connect import (
     HealthConnectVolume,
     HealthConnectWeightRecord,
 )
+from health.services.anchors import sync_anchor_keep
 from health.services.samples import SampleRow, SourceKey, UpsertResult, health_samples_upsert
 
 # Health Connect unit names -> (catalog unit, factor). Health Connect's "calories" are small
@@ -378,17 +378,10 @@ def health_connect_batch_sync(
             replace_external_ids=records,
             deleted_external_ids=batch.deleted_ids,
         )
-        token = batch.changes_token
-        if token:
-            SyncAnchor.objects.update_or_create(
-                user=user,
-                platform=Platform.HEALTH_CONNECT,
-                device_id=batch.device_id,
-                defaults={"anchor": token, "updated_at": django_timezone.now()},
-            )
-        else:
-            stored = SyncAnchor.objects.filter(
-                user=user, platform=Platform.HEALTH_CONNECT, device_id=batch.device_id
-            ).first()
-            token = stored.anchor if stored else ""
+        token = sync_anchor_keep(
+            user=user,
+            platform=Platform.HEALTH_CONNECT,
+            device_id=batch.device_id,
+            anchor=batch.changes_token,
+        )
     return HealthConnectSyncResult(result=result, unknown_types=dict(unknown), changes_token=token)
