@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "health",
     "workouts",
     "billing",
+    "adminapi",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +244,9 @@ THROTTLE_RATES = {
     # Confirming is separate: many phones share one carrier IP, and a token guess is useless.
     "password_reset_confirm": env_str("THROTTLE_PASSWORD_RESET_CONFIRM", "30/hour"),
     "refresh": env_str("THROTTLE_REFRESH", "60/min"),
+    # Bulk health uploads: a phone syncs in batches; an export archive is a rare, heavy job.
+    "health_sync": env_str("THROTTLE_HEALTH_SYNC", "120/min"),
+    "health_import": env_str("THROTTLE_HEALTH_IMPORT", "10/hour"),
 }
 # Failed logins allowed per account and per client IP within LOGIN_FAILURE_WINDOW_SECONDS.
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
@@ -317,6 +321,7 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode429Enum": "core.openapi.ErrorCode429Enum.choices",
         "ErrorCode413Enum": "core.openapi.ErrorCode413Enum.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+        "WorkoutStatusEnum": "workouts.choices.Status.choices",
         "GoalEnum": "profiles.choices.Goal.choices",
         "WorkoutGoalEnum": "workouts.choices.Goal.choices",
         "AccessReasonEnum": "billing.entitlements.AccessReason.choices",

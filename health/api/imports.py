@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from core.serializers import StrictInputSerializer
+from core.throttling import HealthImportThrottle, UserThrottle
 from health import error_codes, selectors, services
 from health.models import HealthImport
 
@@ -109,6 +110,7 @@ UPLOAD_DESCRIPTION = (
 
 @extend_validation_errors([error_codes.INVALID_EXPORT], field_name="file", methods=["post"])
 class AppleHealthExportUploadView(APIView):
+    throttle_classes = (UserThrottle, HealthImportThrottle)
     parser_classes = [MultiPartParser]
 
     @classproperty

@@ -17,6 +17,7 @@ from accounts.models import User
 from core.bulk import bulk_body_parse
 from core.openapi import BulkErrorResponse400Serializer
 from core.pagination import TimeSeriesPagination
+from core.throttling import HealthSyncThrottle, UserThrottle
 from health import selectors, services
 from health.catalog import SLEEP_STAGES, SPECS, Metric
 from health.metrics import DEFAULT_BUCKETS, MAX_BUCKETS, bucket_start, buckets_between
@@ -151,6 +152,7 @@ class HealthDataView(APIView):
 
 
 class AppleHealthSyncView(APIView):
+    throttle_classes = (UserThrottle, HealthSyncThrottle)
     max_request_body_bytes = 16 * 1024 * 1024
 
     @extend_schema(
@@ -179,6 +181,7 @@ class AppleHealthSyncView(APIView):
 
 
 class HealthConnectSyncView(APIView):
+    throttle_classes = (UserThrottle, HealthSyncThrottle)
     max_request_body_bytes = 16 * 1024 * 1024
 
     @extend_schema(
