@@ -247,3 +247,17 @@ def test_json_is_the_wire_format(alice_client):
     )
 
     assert response.status_code == 200
+
+
+def test_sync_has_its_own_per_user_throttle(alice_client, monkeypatch, settings):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {**settings.THROTTLE_RATES, "health_sync": "2/min"}
+    )
+    statuses = [
+        sync(alice_client, batch(quantity_samples=heart_rates(1))).status_code for _ in range(3)
+    ]
+
+    assert statuses == [200, 200, 429]
+    assert Sample.objects.count() == 2
