@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "health",
     "workouts",
     "billing",
-    "adminapi",
 ]
 
 MIDDLEWARE = [
