@@ -57,7 +57,7 @@ def alice_client(alice):
 
 
 @pytest.fixture
-def fuzzing(monkeypatch, settings):  # type: ignore[no-untyped-def]
+def fuzzing(monkeypatch, settings):
     """For schemathesis tests (core.testing.fuzz_schema): requests go through the WSGI handler,
     which closes "old" DB connections around each request (Django's test client switches that
     off; so must we, the test runs in a transaction), and throttles would answer 429 to most
