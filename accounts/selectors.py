@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import TokenFamily, User
@@ -37,3 +38,21 @@ def token_family_get_for_user(*, user: User, family_id: uuid.UUID) -> TokenFamil
     if family is None:
         raise Http404
     return family
+
+
+def users_search(
+    *,
+    q: str | None = None,
+    joined_from: datetime | None = None,
+    joined_before: datetime | None = None,
+) -> QuerySet[User]:
+    """Users whose email or name contains ``q`` (case-insensitive), joined in
+    [``joined_from``, ``joined_before``), unordered."""
+    qs = User.objects.all()
+    if q:
+        qs = qs.filter(Q(email__icontains=q) | Q(name__icontains=q))
+    if joined_from is not None:
+        qs = qs.filter(date_joined__gte=joined_from)
+    if joined_before is not None:
+        qs = qs.filter(date_joined__lt=joined_before)
+    return qs

@@ -21,6 +21,9 @@ Commands:
                              an Apple Health export.xml of N records (unless FILE exists)
                              and a fresh user to import it into
   health-export-cleanup      delete that user and their data
+  workouts-catalogue         10,000 published workouts with 40,000 videos (bulk_create and
+                             workouts_index_refresh) unless cached, and the catalogue user's
+                             access token (bench.workouts_tasks)
 """
 
 from __future__ import annotations
@@ -138,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--records", type=int, required=True)
     sub.add_parser("health-export-cleanup")
+    sub.add_parser("workouts-catalogue")
     args = parser.parse_args(argv)
 
     _setup()
@@ -147,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         result = access_token(args.email)
     elif args.command == "refresh-tokens":
         result = refresh_tokens(args.email, args.count, args.out)
+    elif args.command == "workouts-catalogue":
+        from bench import workouts_tasks
+
+        result = workouts_tasks.catalogue_ensure()
     else:
         from bench import health_tasks
 

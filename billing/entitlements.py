@@ -51,11 +51,12 @@ class Access:
     reason: str
 
 
+def _active_at(now: Any) -> QuerySet[Entitlement]:
+    return Entitlement.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+
+
 def _active(user: Any) -> QuerySet[Entitlement]:
-    now = timezone.now()
-    return Entitlement.objects.filter(user=user).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gt=now)
-    )
+    return _active_at(timezone.now()).filter(user=user)
 
 
 @dataclass(frozen=True)
@@ -157,3 +158,17 @@ def workouts_playable(*, user: Any, workout_ids: Iterable[Any]) -> set[Any]:
         )
         .values_list("pk", flat=True)
     )
+
+
+def premium_active_exists() -> Exists:
+    """``Exists`` of an active premium entitlement of the outer query's user (its ``pk``), to
+    annotate or filter a user queryset in the same query."""
+    return Exists(
+        _active_at(timezone.now()).filter(user_id=OuterRef("pk"), kind=Entitlement.Kind.PREMIUM)
+    )
+
+
+def workout_has_entitlements(*, workout_id: Any) -> bool:
+    """Whether anyone holds (or held) a one-workout entitlement to this workout: a grant or a
+    purchase that deleting the workout would erase."""
+    return Entitlement.objects.filter(workout_id=workout_id).exists()

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "health",
     "workouts",
     "billing",
+    "adminapi",
 ]
 
 MIDDLEWARE = [

@@ -14,3 +14,11 @@ class ErrorCode403WorkoutProgressEnum(TextChoices):
 
     VIDEO_LOCKED = VIDEO_LOCKED
     PERMISSION_DENIED = "permission_denied"
+
+
+# The admin API (catalogue management).
+PUBLISH_AT_PAST = "publish_at_past"
+UNKNOWN_CATEGORY = "unknown_category"
+UNKNOWN_TRAINER = "unknown_trainer"
+UNKNOWN_WORKOUT = "unknown_workout"
+ORDER_INDEX_TAKEN = "order_index_taken"

@@ -152,10 +152,31 @@ class Workout(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["status", "-publish_at"], name="workouts_status_publish_idx"),
+            # The catalogue's default order (newest first) for published rows: a page reads
+            # it in order and stops at its last row.
+            models.Index(
+                fields=["-publish_at", "id"],
+                condition=Q(status__in=(Status.PUBLISHED, Status.SCHEDULED)),
+                name="workouts_published_newest_idx",
+            ),
             GinIndex(fields=["search_vector"], name="workouts_search_idx"),
             GinIndex(OpClass("title", name="gin_trgm_ops"), name="workouts_title_trgm_idx"),
-            GinIndex(fields=["equipment"], name="workouts_equipment_idx"),
-            GinIndex(fields=["category_ids"], name="workouts_category_ids_idx"),
+            # The list's filters, any combination of them, in one index (scalar columns
+            # through btree_gin, migration 0003): a filtered page visits only the matching
+            # rows (its window count needs them all) instead of every row of its most
+            # selective array filter.
+            GinIndex(
+                fields=[
+                    "category_ids",
+                    "equipment",
+                    "difficulty",
+                    "goal",
+                    "is_premium",
+                    "is_featured",
+                    "estimated_duration_seconds",
+                ],
+                name="workouts_list_filters_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

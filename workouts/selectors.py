@@ -1,7 +1,8 @@
 """Reads of the workouts app. Other apps (profiles, billing) read workouts through here only.
 
-The catalogue list is the hot path: ``workout_list_rows`` answers plain dicts from one
-``values()`` query (no model instances, no per-row queries), so a page costs the same few
+The catalogue list is the hot path: ``workout_list_page`` answers a page of plain dicts and
+its exact total from one hand-written statement (the rows and order of the ORM's
+``workout_list_rows``, no model instances, no per-row queries), so a page costs the same few
 queries whatever its size.
 """
 
@@ -20,10 +21,21 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
-from django.db.models import Count, F, Q, QuerySet, TextField, Value, Window
+from django.db import connection, transaction
+from django.db.models import (
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
+from django.utils import timezone
 
-from workouts.choices import Ordering
+from workouts.choices import Ordering, Status
 from workouts.models import (
     Category,
     UserWorkoutProgress,
@@ -110,12 +122,88 @@ def workout_list_rows(
     return workouts_published(filters=filters).order_by(*ORDERINGS[ordering]).values(*LIST_FIELDS)
 
 
+# The list page in hand-written SQL: the same rows, filters and order as ``workout_list_rows``
+# (the tests run both), without compiling an ORM query (two, with the count) per request.
+_ORDER_SQL: dict[str, str] = {
+    Ordering.NEWEST: "publish_at DESC, id",
+    Ordering.POPULAR: "completions_count DESC, publish_at DESC, id",
+    Ordering.RATING: "rating_average DESC, rating_count DESC, publish_at DESC, id",
+    Ordering.SHORTEST: "estimated_duration_seconds, publish_at DESC, id",
+}
+
+
+def _list_where(filters: WorkoutFilters) -> tuple[str, list[Any]]:
+    """``workouts_published(filters=...)`` as a WHERE clause and its parameters."""
+    f = filters
+    conditions = ["status IN (%s, %s)", "publish_at <= %s"]
+    params: list[Any] = [Status.PUBLISHED, Status.SCHEDULED, timezone.now()]
+    if f.category:
+        conditions.append("category_ids && ARRAY(SELECT id FROM workouts_category WHERE slug = %s)")
+        params.append(f.category)
+    for column, value in (
+        ("difficulty", f.difficulty),
+        ("goal", f.goal),
+        ("is_premium", f.is_premium),
+        ("is_featured", f.is_featured),
+    ):
+        if value is not None and value != "":
+            conditions.append(f"{column} = %s")
+            params.append(value)
+    if f.equipment:
+        conditions.append("equipment && %s::varchar(24)[]")
+        params.append(list(f.equipment))
+    if f.duration_min_seconds is not None:
+        conditions.append("estimated_duration_seconds >= %s")
+        params.append(f.duration_min_seconds)
+    if f.duration_max_seconds is not None:
+        conditions.append("estimated_duration_seconds <= %s")
+        params.append(f.duration_max_seconds)
+    return " AND ".join(conditions), params
+
+
+def workout_list_page(
+    *,
+    filters: WorkoutFilters | None = None,
+    ordering: str = Ordering.NEWEST,
+    offset: int,
+    limit: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of ``workout_list_rows`` and the exact total, in one statement, as
+    ``rows_page`` reads them (the total a scalar subquery beside the page)."""
+    where, params = _list_where(filters or WorkoutFilters())
+    # Only constants go into the text; every value is a parameter.
+    sql = (
+        f"SELECT {', '.join(LIST_FIELDS)}, (SELECT COUNT(*) FROM workouts_workout "  # noqa: S608
+        f"WHERE {where}) FROM workouts_workout WHERE {where} "
+        f"ORDER BY {_ORDER_SQL[ordering]} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *params, limit, offset])
+        fetched = cursor.fetchall()
+        if not fetched:
+            if not offset:
+                return [], 0
+            cursor.execute(f"SELECT COUNT(*) FROM workouts_workout WHERE {where}", params)  # noqa: S608
+            return [], cursor.fetchone()[0]
+    total = fetched[0][-1]
+    return [dict(zip(LIST_FIELDS, row, strict=False)) for row in fetched], total
+
+
 def rows_page(*, rows: QuerySet[Any], offset: int, limit: int) -> tuple[list[Any], int]:
-    """A page of an ordered ``values()`` queryset and the total, in one query: the total rides
-    on each row as a window count (``COUNT(*) OVER ()``), so a page costs one scan of the
-    matches instead of a count and a fetch. A page past the end has no row to carry it and
-    counts separately."""
-    page = list(rows.annotate(total_count=Window(Count("pk")))[offset : offset + limit])
+    """A page of an ordered ``values()`` queryset and the exact total, in one query: the total
+    rides on each row as a scalar subquery over the same matches (``SELECT COUNT(*)``, run
+    once), so each part takes its own cheapest path: the page can read an index in its
+    order and stop at its last row (the newest-first index), and the count can be an
+    index-only scan (no filter) or a bitmap over the filters' index, never building every
+    match's full row as a window count (``COUNT(*) OVER ()``) would. A page past the end has
+    no row to carry the total and counts separately."""
+    matches_sql, matches_params = rows.order_by().values("pk").query.sql_with_params()
+    total_count = RawSQL(  # noqa: S611 (the ORM's own compiled SQL and its parameters)
+        f"SELECT COUNT(*) FROM ({matches_sql}) AS matches",  # noqa: S608
+        matches_params,
+        output_field=IntegerField(),
+    )
+    page = list(rows.annotate(total_count=total_count)[offset : offset + limit])
     total = page[0]["total_count"] if page else (rows.count() if offset else 0)
     return page, total
 
@@ -145,13 +233,30 @@ def workout_search_rows(*, q: str) -> QuerySet[Any]:
             .order_by("-rank", "-rating_average", "id")
             .values(*fields)
         )
+    # ``title %> q`` is what the title's trigram index answers: at the threshold set for this
+    # transaction it keeps the same rows as ``rank >= TRIGRAM_THRESHOLD`` without computing
+    # the similarity of every title (outside a transaction pg_trgm's default, 0.6, applies:
+    # fewer, closer matches).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(TRIGRAM_THRESHOLD)],
+        )
     return (
-        published.annotate(rank=TrigramWordSimilarity(q, "title"))
+        published.filter(title__trigram_word_similar=q)
+        .annotate(rank=TrigramWordSimilarity(q, "title"))
         .filter(rank__gte=TRIGRAM_THRESHOLD)
         .annotate(excerpt=headline)
         .order_by("-rank", "-rating_average", "id")
         .values(*fields)
     )
+
+
+def workout_search_page(*, q: str, offset: int, limit: int) -> tuple[list[Any], int]:
+    """A page of ``workout_search_rows`` and the total, in one transaction (which carries the
+    typo fallback's trigram threshold)."""
+    with transaction.atomic():
+        return rows_page(rows=workout_search_rows(q=q), offset=offset, limit=limit)
 
 
 def workout_get_published(*, workout_id: Any, details: bool = False) -> Workout | None:
@@ -233,3 +338,43 @@ def workout_sessions_for_user(*, user: Any, since: datetime | None = None) -> li
             "completed_at", "duration_seconds"
         )
     ]
+
+
+# --- Catalogue management (the admin API) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkoutAdminFilters:
+    status: str | None = None
+    q: str | None = None  # in the title, case-insensitive (the trigram index serves it)
+    category: str | None = None  # a slug; a parent includes its children
+    is_premium: bool | None = None
+
+
+def workouts_for_admin(*, filters: WorkoutAdminFilters | None = None) -> QuerySet[Workout]:
+    """Every workout (drafts and scheduled ones too), newest first, with its trainer and
+    categories loaded: a page costs the same queries whatever its size."""
+    f = filters or WorkoutAdminFilters()
+    qs = (
+        Workout.objects.defer("search_vector")
+        .select_related("trainer")
+        .prefetch_related(Prefetch("categories", queryset=Category.objects.order_by("slug")))
+    )
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.q:
+        qs = qs.filter(title__icontains=f.q)
+    if f.category:
+        qs = qs.filter(_in_category(f.category))
+    if f.is_premium is not None:
+        qs = qs.filter(is_premium=f.is_premium)
+    return qs.order_by("-created_at", "id")
+
+
+def workout_get_for_admin(*, workout_id: Any) -> Workout | None:
+    """A workout whatever its status, or None."""
+    return workouts_for_admin().filter(pk=workout_id).first()
+
+
+def workout_video_get_for_admin(*, video_id: Any) -> WorkoutVideo | None:
+    return WorkoutVideo.objects.filter(pk=video_id).first()

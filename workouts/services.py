@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Avg, Count, F, QuerySet
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Avg, Count, F, Max, Q, QuerySet
 from django.utils import timezone
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ErrorDetail, PermissionDenied, ValidationError
 
 from billing.entitlements import video_access
 from workouts import error_codes
+from workouts.choices import Status
 from workouts.models import (
     Category,
     Trainer,
@@ -216,3 +219,221 @@ def workout_rate(*, user: Any, workout: Workout, stars: int, text: str = "") -> 
             rating_average=round(totals["average"] or 0, 2), rating_count=totals["count"]
         )
     return rating
+
+
+# --- Catalogue management (the admin API, /api/admin/workouts and /api/admin/videos) ---------
+
+
+def _field_errors(exc: DjangoValidationError) -> dict[str, list[ErrorDetail]]:
+    """A model's ``full_clean`` errors as DRF details by field, codes kept."""
+    return {
+        ("non_field_errors" if name == NON_FIELD_ERRORS else name): [
+            ErrorDetail(message, code=error.code or "invalid")
+            for error in errors
+            for message in error.messages
+        ]
+        for name, errors in exc.error_dict.items()
+    }
+
+
+def _category_ids_for_refs(refs: Iterable[int | str]) -> list[int]:
+    """Category ids for a list of ids (integers) and slugs (strings); 400 on ``categories``
+    naming the unknown ones. One query."""
+    refs = list(refs)
+    ids = {ref for ref in refs if isinstance(ref, int)}
+    slugs = {ref for ref in refs if isinstance(ref, str)}
+    found = list(
+        Category.objects.filter(Q(pk__in=ids) | Q(slug__in=slugs)).values_list("pk", "slug")
+    )
+    known_ids = {pk for pk, _ in found}
+    known_slugs = {slug for _, slug in found}
+    unknown = [str(ref) for ref in refs if ref not in known_ids and ref not in known_slugs]
+    if unknown:
+        raise ValidationError(
+            {"categories": [f"Unknown category: {', '.join(unknown)}."]},
+            code=error_codes.UNKNOWN_CATEGORY,
+        )
+    return sorted(known_ids)
+
+
+def _workout_write(
+    *,
+    workout: Workout,
+    previous: tuple[str, Any] | None,
+    fields: dict[str, Any],
+    category_refs: Iterable[int | str],
+    trainer_id: int | None,
+) -> Workout:
+    for name, value in fields.items():
+        setattr(workout, name, value)
+    workout.trainer_id = trainer_id
+    if (
+        workout.status == Status.SCHEDULED
+        and workout.publish_at is not None
+        and workout.publish_at <= timezone.now()
+        and previous != (workout.status, workout.publish_at)
+    ):
+        raise ValidationError(
+            {"publish_at": ["A scheduled workout needs a publish time in the future."]},
+            code=error_codes.PUBLISH_AT_PAST,
+        )
+    if trainer_id is not None and not Trainer.objects.filter(pk=trainer_id).exists():
+        raise ValidationError(
+            {"trainer": [f"Unknown trainer: {trainer_id}."]}, code=error_codes.UNKNOWN_TRAINER
+        )
+    category_ids = _category_ids_for_refs(category_refs)
+    try:
+        workout.full_clean(exclude=["search_vector", "category_ids"])
+    except DjangoValidationError as exc:
+        raise ValidationError(_field_errors(exc)) from exc
+    try:
+        with transaction.atomic():
+            workout.save()
+            workout.categories.set(category_ids)
+            workouts_index_refresh(workout_ids=[workout.pk])
+    except IntegrityError as exc:  # a concurrent write took the slug between check and save
+        raise ValidationError(
+            {"slug": ["A workout with this slug already exists."]}, code="unique"
+        ) from exc
+    return workout
+
+
+def workout_create(
+    *, fields: dict[str, Any], category_refs: Iterable[int | str], trainer_id: int | None
+) -> Workout:
+    """Create a workout of any status (draft, scheduled with a future ``publish_at``,
+    published) with its categories (ids or slugs) and trainer; its search vector is built in
+    the same transaction."""
+    return _workout_write(
+        workout=Workout(),
+        previous=None,
+        fields=fields,
+        category_refs=category_refs,
+        trainer_id=trainer_id,
+    )
+
+
+def workout_replace(
+    *,
+    workout: Workout,
+    fields: dict[str, Any],
+    category_refs: Iterable[int | str],
+    trainer_id: int | None,
+) -> Workout:
+    """Replace a workout's editable fields, categories and trainer. Keeping an already passed
+    schedule unchanged is allowed; setting a new one in the past is not."""
+    previous = (workout.status, workout.publish_at)
+    return _workout_write(
+        workout=workout,
+        previous=previous,
+        fields=fields,
+        category_refs=category_refs,
+        trainer_id=trainer_id,
+    )
+
+
+def workout_lock(*, workout_id: Any) -> None:
+    """Lock a workout's row until the caller's transaction ends (a check that must hold until
+    a write, e.g. "nobody bought it" before a delete: a new entitlement row referencing the
+    workout waits for the lock)."""
+    Workout.objects.select_for_update().filter(pk=workout_id).values_list("pk").first()
+
+
+def workout_delete(*, workout: Workout) -> None:
+    """Delete a workout and, by cascade, its videos and what users did with it."""
+    with transaction.atomic():
+        workout.delete()
+
+
+def _locked_workout(workout_id: Any) -> Workout:
+    """The workout row, locked so that video writes of one workout run one at a time; 400 on
+    ``workout`` when there is none."""
+    workout = Workout.objects.select_for_update().defer("search_vector").filter(pk=workout_id)
+    found = workout.first()
+    if found is None:
+        raise ValidationError({"workout": ["No such workout."]}, code=error_codes.UNKNOWN_WORKOUT)
+    return found
+
+
+def _video_clean(video: WorkoutVideo) -> None:
+    try:
+        video.full_clean()
+    except DjangoValidationError as exc:
+        raise ValidationError(_field_errors(exc)) from exc
+
+
+def workout_video_create(
+    *,
+    workout_id: Any,
+    title: str,
+    order_index: int,
+    duration_seconds: int,
+    access: str,
+    is_preview: bool,
+    thumbnail: str = "",
+) -> WorkoutVideo:
+    """Add a video's metadata to a workout at a free ``order_index`` (a taken one is a 400:
+    move the other video first, or PUT a swap)."""
+    with transaction.atomic():
+        workout = _locked_workout(workout_id)
+        if WorkoutVideo.objects.filter(workout=workout, order_index=order_index).exists():
+            raise ValidationError(
+                {"order_index": [f"Position {order_index} is taken in this workout."]},
+                code=error_codes.ORDER_INDEX_TAKEN,
+            )
+        video = WorkoutVideo(
+            workout=workout,
+            title=title,
+            order_index=order_index,
+            duration_seconds=duration_seconds,
+            access=access,
+            is_preview=is_preview,
+            thumbnail=thumbnail,
+        )
+        _video_clean(video)
+        video.save()
+        workouts_index_refresh(workout_ids=[workout.pk])
+    return video
+
+
+def workout_video_update(
+    *,
+    video: WorkoutVideo,
+    title: str,
+    order_index: int,
+    duration_seconds: int,
+    access: str,
+    is_preview: bool,
+    thumbnail: str = "",
+) -> WorkoutVideo:
+    """Replace a video's metadata. Moving it to a position another video of the workout holds
+    swaps the two, in one transaction (the unique position constraint is checked per
+    statement, so the moving video is parked past the end first)."""
+    with transaction.atomic():
+        _locked_workout(video.workout_id)
+        siblings = WorkoutVideo.objects.filter(workout_id=video.workout_id)
+        current = siblings.get(pk=video.pk)
+        if order_index != current.order_index:
+            other = siblings.filter(order_index=order_index).exclude(pk=video.pk).first()
+            if other is not None:
+                parked = (siblings.aggregate(top=Max("order_index"))["top"] or 0) + 1
+                siblings.filter(pk=video.pk).update(order_index=parked)
+                siblings.filter(pk=other.pk).update(order_index=current.order_index)
+        video.title = title
+        video.order_index = order_index
+        video.duration_seconds = duration_seconds
+        video.access = access
+        video.is_preview = is_preview
+        video.thumbnail = thumbnail
+        _video_clean(video)
+        video.save()
+        workouts_index_refresh(workout_ids=[video.workout_id])
+    return video
+
+
+def workout_video_delete(*, video: WorkoutVideo) -> None:
+    """Delete a video's metadata (its media files go with the media pipeline, later)."""
+    with transaction.atomic():
+        workout_id = video.workout_id
+        video.delete()
+        workouts_index_refresh(workout_ids=[workout_id])

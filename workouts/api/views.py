@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -121,15 +122,16 @@ def _list_items(*, user: User, rows: list[dict[str, Any]]) -> list[dict[str, Any
     return items
 
 
-def _page(request: Request, view: APIView, rows: Any) -> Response:
-    """CatalogPagination's limit/offset with ``count``, the page and its total in one query."""
+def _page(
+    request: Request, view: APIView, fetch: Callable[[int, int], tuple[list[Any], int]]
+) -> Response:
+    """CatalogPagination's limit/offset with ``count``: ``fetch(offset, limit)`` answers the
+    page and its total in one query."""
     paginator = CatalogPagination()
     paginator.request = request
     paginator.limit = paginator.get_limit(request)
     paginator.offset = paginator.get_offset(request)
-    page, paginator.count = selectors.rows_page(
-        rows=rows, offset=paginator.offset, limit=paginator.limit
-    )
+    page, paginator.count = fetch(paginator.offset, paginator.limit)
     return paginator.get_paginated_response(_list_items(user=_user(request), rows=page))
 
 
@@ -221,8 +223,14 @@ class WorkoutListView(APIView):
             is_premium=params.get("is_premium"),
             is_featured=params.get("is_featured"),
         )
-        rows = selectors.workout_list_rows(filters=filters, ordering=params["ordering"])
-        return _page(request, self, rows)
+        ordering = params["ordering"]
+        return _page(
+            request,
+            self,
+            lambda offset, limit: selectors.workout_list_page(
+                filters=filters, ordering=ordering, offset=offset, limit=limit
+            ),
+        )
 
 
 class WorkoutFeaturedView(APIView):
@@ -235,8 +243,14 @@ class WorkoutFeaturedView(APIView):
     )
     def get(self, request: Request) -> Response:
         PageQuerySerializer(data=request.query_params).is_valid(raise_exception=True)
-        rows = selectors.workout_list_rows(filters=selectors.WorkoutFilters(is_featured=True))
-        return _page(request, self, rows)
+        featured = selectors.WorkoutFilters(is_featured=True)
+        return _page(
+            request,
+            self,
+            lambda offset, limit: selectors.workout_list_page(
+                filters=featured, offset=offset, limit=limit
+            ),
+        )
 
 
 class WorkoutSearchView(APIView):
@@ -255,8 +269,12 @@ class WorkoutSearchView(APIView):
     def get(self, request: Request) -> Response:
         query = WorkoutSearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        rows = selectors.workout_search_rows(q=query.validated_data["q"])
-        return _page(request, self, rows)
+        q = query.validated_data["q"]
+        return _page(
+            request,
+            self,
+            lambda offset, limit: selectors.workout_search_page(q=q, offset=offset, limit=limit),
+        )
 
 
 class WorkoutCategoriesView(APIView):
