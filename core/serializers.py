@@ -39,6 +39,27 @@ class StrictInputSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class PageQuerySerializer(StrictInputSerializer):
+    """Query parameters of a limit/offset list: unknown parameters are refused, and so is a
+    parameter sent empty (``?ordering=``), which is not read as left out."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "lists"):
+            blank = {
+                name: [serializers.ErrorDetail("May not be blank.", code="blank")]
+                for name, values in data.lists()
+                if name in self.fields and any(value == "" for value in values)
+            }
+            if blank:
+                raise serializers.ValidationError(blank)
+        return super().to_internal_value(data)
+
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=100, help_text="page size (default 20)"
+    )
+    offset = serializers.IntegerField(required=False, min_value=0)
+
+
 class AwareDateTimeField(serializers.DateTimeField):
     """An ISO 8601 date-time that must carry its UTC offset (a naive time is ambiguous: whose
     midnight?). Stored and answered in UTC."""

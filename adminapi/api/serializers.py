@@ -14,6 +14,7 @@ from core.serializers import (
     FlatListField,
     JSONBooleanField,
     NullableNestedOutputSerializer,
+    PageQuerySerializer,
     StrictInputSerializer,
 )
 from workouts.choices import Difficulty, Equipment, Goal, Status, VideoAccess
@@ -28,27 +29,7 @@ class AdminQueryBooleanField(serializers.BooleanField):
     default_empty_html = empty
 
 
-class AdminPageQuerySerializer(StrictInputSerializer):
-    """limit/offset; unknown parameters and parameters sent empty are refused."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if hasattr(data, "lists"):
-            blank = {
-                name: [serializers.ErrorDetail("May not be blank.", code="blank")]
-                for name, values in data.lists()
-                if name in self.fields and any(value == "" for value in values)
-            }
-            if blank:
-                raise serializers.ValidationError(blank)
-        return super().to_internal_value(data)
-
-    limit = serializers.IntegerField(
-        required=False, min_value=1, max_value=100, help_text="page size (default 20)"
-    )
-    offset = serializers.IntegerField(required=False, min_value=0)
-
-
-class AdminWorkoutListQuerySerializer(AdminPageQuerySerializer):
+class AdminWorkoutListQuerySerializer(PageQuerySerializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     q = serializers.CharField(
         required=False, max_length=SEARCH_MAX_LENGTH, help_text="in the title, case-insensitive"
@@ -203,7 +184,7 @@ class AdminVideoOutputSerializer(serializers.Serializer):
     is_preview = serializers.BooleanField()
 
 
-class AdminUserListQuerySerializer(AdminPageQuerySerializer):
+class AdminUserListQuerySerializer(PageQuerySerializer):
     q = serializers.CharField(
         required=False,
         max_length=SEARCH_MAX_LENGTH,

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 from rest_framework.fields import empty
 
 from billing.entitlements import AccessReason
-from core.serializers import NullableNestedOutputSerializer, StrictInputSerializer
+from core.serializers import (
+    NullableNestedOutputSerializer,
+    PageQuerySerializer,
+    StrictInputSerializer,
+)
 from workouts.choices import Difficulty, Equipment, Goal, Ordering, VideoAccess
 
 SEARCH_MAX_LENGTH = 200
@@ -17,27 +19,6 @@ class QueryBooleanField(serializers.BooleanField):
     of form-like input as false)."""
 
     default_empty_html = empty
-
-
-class PageQuerySerializer(StrictInputSerializer):
-    """Query parameters: a parameter sent empty (``?ordering=``) is refused, not read as left
-    out."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if hasattr(data, "lists"):
-            blank = {
-                name: [serializers.ErrorDetail("May not be blank.", code="blank")]
-                for name, values in data.lists()
-                if name in self.fields and any(value == "" for value in values)
-            }
-            if blank:
-                raise serializers.ValidationError(blank)
-        return super().to_internal_value(data)
-
-    limit = serializers.IntegerField(
-        required=False, min_value=1, max_value=100, help_text="page size (default 20)"
-    )
-    offset = serializers.IntegerField(required=False, min_value=0)
 
 
 class WorkoutListQuerySerializer(PageQuerySerializer):
