@@ -1,4 +1,4 @@
-"""The bench database: ``fitcore_bench`` on the configured PostgreSQL server.
+"""The bench database: ``fitcore_bench`` (or ``BENCH_DATABASE``) on the configured server.
 
 With ``DATABASE_URL`` set, the bench uses that server (never its database); without it, the
 embedded PostgreSQL that settings use (:mod:`core.embedded_db`). Either way the data the bench
@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bench import BenchError
 
-BENCH_DATABASE = "fitcore_bench"
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE") or "fitcore_bench"
 # Schemes dj-database-url maps to the PostgreSQL backend; libpq itself knows only two.
 POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql", "postgis"}
 

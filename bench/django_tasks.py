@@ -37,7 +37,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-BENCH_DATABASE = "fitcore_bench"
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE") or "fitcore_bench"
 BATCH = 5000
 
 
