@@ -14,6 +14,13 @@ def _isolated_settings(settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "media": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
+        },
+    }
     from django.core.cache import cache
 
     cache.clear()
@@ -86,3 +93,24 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped:
         reporter.write_line(f"CI: {skipped} test(s) were skipped; skips are failures in CI.")
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def sample_videos(tmp_path_factory):
+    """Real video files made with ffmpeg once per run: a 2 s 320x240 MP4 with sound, a
+    silent portrait one, the first one cut short (headers intact, packets missing), and a text
+    file named like a video."""
+    from types import SimpleNamespace
+
+    from media.ffmpeg import sample_video_make
+
+    root = tmp_path_factory.mktemp("videos")
+    good, portrait = root / "good.mp4", root / "portrait.mp4"
+    sample_video_make(target=good, seconds=2, width=320, height=240)
+    sample_video_make(target=portrait, seconds=1, width=240, height=320, audio=False)
+    truncated = root / "truncated.mp4"
+    data = good.read_bytes()
+    truncated.write_bytes(data[: len(data) * 6 // 10])
+    fake = root / "fake.mp4"
+    fake.write_bytes(b"This is a text file with a video's name.\n" * 50)
+    return SimpleNamespace(good=good, portrait=portrait, truncated=truncated, fake=fake)

@@ -3,14 +3,17 @@ transaction (a refused change writes neither)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from adminapi import error_codes
 from adminapi.models import AdminAuditEvent
 from billing.entitlements import workout_has_entitlements
 from core.exceptions import Conflict
+from media import services as media_services
 from workouts import services as workouts_services
 
 Action = AdminAuditEvent.Action
@@ -59,22 +62,62 @@ def admin_workout_delete(*, actor: Any, workout: Any) -> None:
         )
 
 
-def admin_video_create(*, actor: Any, **kwargs: Any) -> Any:
-    with transaction.atomic():
-        video = workouts_services.workout_video_create(**kwargs)
-        audit_event_record(
-            actor=actor, action=Action.CREATE, object_type=ObjectType.VIDEO, object_id=video.pk
-        )
+def _video_create(*, actor: Any, **kwargs: Any) -> Any:
+    video = workouts_services.workout_video_create(**kwargs)
+    audit_event_record(
+        actor=actor, action=Action.CREATE, object_type=ObjectType.VIDEO, object_id=video.pk
+    )
     return video
 
 
-def admin_video_update(*, actor: Any, video: Any, **kwargs: Any) -> Any:
+def admin_video_create(
+    *, actor: Any, upload: UploadedFile | None = None, upload_id: Any = None, **kwargs: Any
+) -> Any:
+    """Add a video to a workout: metadata only, with a file uploaded in the same request
+    (checked in full first), or with a completed presigned upload (``upload_id``). The file is
+    transcoded in the background once this commits."""
+    if upload is not None:
+        with media_services.upload_checked(upload=upload) as checked:
+            kwargs.setdefault("duration_seconds", checked.duration_whole_seconds)
+            asset = None
+            try:
+                with transaction.atomic():
+                    asset = media_services.asset_create_from_upload(checked=checked, actor=actor)
+                    return _video_create(actor=actor, asset_id=asset.pk, **kwargs)
+            except BaseException:
+                if asset is not None:  # stored, then rolled back: no orphan files
+                    media_services.asset_files_discard(asset_id=asset.pk)
+                raise
     with transaction.atomic():
+        if upload_id is not None:
+            asset = media_services.asset_upload_complete(upload_id=upload_id)
+            kwargs.setdefault("duration_seconds", _whole_seconds(asset.duration_seconds))
+            kwargs["asset_id"] = asset.pk
+        return _video_create(actor=actor, **kwargs)
+
+
+def _whole_seconds(seconds: float | None) -> int:
+    return max(1, math.ceil(seconds or 1))
+
+
+def admin_video_update(*, actor: Any, video: Any, upload_id: Any = None, **kwargs: Any) -> Any:
+    """Replace a video's metadata; with ``upload_id`` its file too (the old files are deleted
+    once this commits)."""
+    with transaction.atomic():
+        if upload_id is not None:
+            asset = media_services.asset_upload_complete(upload_id=upload_id)
+            kwargs.setdefault("duration_seconds", _whole_seconds(asset.duration_seconds))
+            kwargs["asset_id"] = asset.pk
+        kwargs.setdefault("duration_seconds", video.duration_seconds)
         video = workouts_services.workout_video_update(video=video, **kwargs)
         audit_event_record(
             actor=actor, action=Action.UPDATE, object_type=ObjectType.VIDEO, object_id=video.pk
         )
     return video
+
+
+def admin_video_upload_start(*, actor: Any, filename: str, size_bytes: int) -> Any:
+    return media_services.asset_upload_start(actor=actor, filename=filename, size_bytes=size_bytes)
 
 
 def admin_video_delete(*, actor: Any, video: Any) -> None:

@@ -12,6 +12,7 @@ urlpatterns = [
         name="admin-workouts-detail",
     ),
     path("videos", views.AdminVideoCreateView.as_view(), name="admin-videos"),
+    path("videos/uploads", views.AdminVideoUploadStartView.as_view(), name="admin-video-uploads"),
     path(
         "videos/<uuid:video_id>", views.AdminVideoDetailView.as_view(), name="admin-videos-detail"
     ),

@@ -142,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--records", type=int, required=True)
     sub.add_parser("health-export-cleanup")
     sub.add_parser("workouts-catalogue")
+    transcode = sub.add_parser("media-transcode")
+    transcode.add_argument("--seconds", type=int, required=True)
     args = parser.parse_args(argv)
 
     _setup()
@@ -151,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         result = access_token(args.email)
     elif args.command == "refresh-tokens":
         result = refresh_tokens(args.email, args.count, args.out)
+    elif args.command == "media-transcode":
+        from bench import media_tasks
+
+        result = media_tasks.transcode(args.seconds)
     elif args.command == "workouts-catalogue":
         from bench import workouts_tasks
 

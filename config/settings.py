@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "profiles",
     "health",
+    "media",
     "workouts",
     "billing",
     "adminapi",
@@ -183,6 +185,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.used_nonces_purge",
         "schedule": 3600.0,
     },
+    "media-sweep": {"task": "media.tasks.media_sweep", "schedule": 600.0},
 }
 
 # --- Auth -------------------------------------------------------------------------------------
@@ -328,6 +331,7 @@ SPECTACULAR_SETTINGS = {
         "FavoriteKindEnum": "profiles.choices.FavoriteKind.choices",
         "KindEnum": "health.catalog.SLEEP_STAGES",
         "ErrorCode403WorkoutProgressEnum": "workouts.error_codes.ErrorCode403WorkoutProgressEnum.choices",
+        "ErrorCode403SignedUrlEnum": "media.error_codes.ErrorCode403SignedUrlEnum.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
@@ -363,7 +367,7 @@ else:
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
@@ -371,6 +375,53 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# --- Media (workout videos) -------------------------------------------------------------------
+# Uploads, thumbnails and HLS renditions live in the "media" storage: local files under
+# MEDIA_ROOT by default, S3 (or an S3-compatible store) when AWS_STORAGE_BUCKET_NAME is set.
+# Nothing in it is public: playback goes through short-lived signed URLs (media/signing.py).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or str(DATA_DIR / "media"))
+MEDIA_URL = "media/"
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["media"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
+else:
+    STORAGES["media"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
+    }
+# Direct multipart uploads through the API (checked in full before the answer) and presigned
+# uploads straight to storage (checked when completed, and in full by the processing task).
+MEDIA_DIRECT_UPLOAD_MAX_BYTES = env_int("MEDIA_DIRECT_UPLOAD_MAX_BYTES", 200 * 1024**2)
+MEDIA_UPLOAD_MAX_BYTES = env_int("MEDIA_UPLOAD_MAX_BYTES", 4 * 1024**3)
+MEDIA_UPLOAD_URL_TTL_SECONDS = env_int("MEDIA_UPLOAD_URL_TTL_SECONDS", 3600)
+MEDIA_PLAYBACK_TTL_SECONDS = env_int("MEDIA_PLAYBACK_TTL_SECONDS", 2 * 3600)  # a workout fits
+# HLS ladder: (name, height, video kbit/s); renditions above the source's height are skipped.
+MEDIA_HLS_LADDER = [
+    ("1080p", 1080, 5000),
+    ("720p", 720, 2800),
+    ("480p", 480, 1400),
+    ("360p", 360, 800),
+    ("240p", 240, 400),
+]
+MEDIA_FFMPEG_PRESET = env_str("MEDIA_FFMPEG_PRESET", "veryfast")
+MEDIA_FFMPEG_THREADS = env_int("MEDIA_FFMPEG_THREADS", 0)  # 0: ffmpeg decides
+MEDIA_FFMPEG_TIMEOUT_SECONDS = env_int("MEDIA_FFMPEG_TIMEOUT_SECONDS", 3600)
+# A run stuck in processing longer than this (its worker died) is handed out again.
+MEDIA_PROCESSING_STALE_SECONDS = env_int("MEDIA_PROCESSING_STALE_SECONDS", 2 * 3600)
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/users/", include("profiles.api.urls")),
     path("api/health/", include("health.api.urls")),
     path("api/workouts", include("workouts.api.urls")),
+    path("api/media/", include("media.api.urls")),
     path("api/admin/", include("adminapi.urls")),
     path("admin/", admin.site.urls),
 ]

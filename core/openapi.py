@@ -88,8 +88,45 @@ class AutoSchema(StandardizedErrorsAutoSchema):
     * 413 on operations that take a body;
     * 401 on views that declare ``raises_authentication_errors = True`` (the auth endpoints,
       which check tokens or credentials themselves);
-    * the ``unknown_field`` code on ``non_field_errors`` for StrictInputSerializer bodies.
+    * the ``unknown_field`` code on ``non_field_errors`` for StrictInputSerializer bodies;
+    * bodies documented per media type (``request={"application/json": A,
+      "multipart/form-data": B}``): the 400 lists the fields and codes of each.
     """
+
+    def _get_error_response_examples(self) -> list[Any]:
+        """drf-standardized-errors' generic examples, less those of the status codes a view
+        documents with its own codes (``generic_error_examples_excluded``)."""
+        excluded = set(getattr(self.view, "generic_error_examples_excluded", ()))
+        return [
+            example
+            for example in super()._get_error_response_examples()
+            if not excluded.intersection(example.status_codes or ())
+        ]
+
+    def _request_serializers(self) -> list[Any]:
+        serializer = self.get_request_serializer()
+        return list(serializer.values()) if isinstance(serializer, dict) else [serializer]
+
+    def _should_add_validation_error_response(self) -> bool:
+        if self.method in {"POST", "PUT", "PATCH"} and isinstance(
+            self.get_request_serializer(), dict
+        ):
+            return True
+        return bool(super()._should_add_validation_error_response())
+
+    def _determine_fields_with_error_codes(self) -> list[Any]:
+        serializer = self.get_request_serializer()
+        if self.method not in {"POST", "PUT", "PATCH"} or not isinstance(serializer, dict):
+            return list(super()._determine_fields_with_error_codes())
+        from drf_standardized_errors.openapi_utils import (
+            get_flat_serializer_fields,
+            get_serializer_fields_with_error_codes,
+        )
+
+        fields: list[Any] = []
+        for each in serializer.values():
+            fields += get_serializer_fields_with_error_codes(get_flat_serializer_fields(each))
+        return fields
 
     def _should_add_error_response(self, responses: dict[str, Any], status_code: str) -> bool:
         if status_code == "413":
@@ -103,9 +140,8 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         if self.method in {"POST", "PUT", "PATCH"}:
             from .serializers import UNKNOWN_FIELD, StrictInputSerializer
 
-            serializer = self.get_request_serializer()
-            serializer_class = serializer if isinstance(serializer, type) else type(serializer)
-            if issubclass(serializer_class, StrictInputSerializer):
+            classes = [s if isinstance(s, type) else type(s) for s in self._request_serializers()]
+            if any(issubclass(c, StrictInputSerializer) for c in classes):
                 key = api_settings.NON_FIELD_ERRORS_KEY
                 extra[key] = {*extra.get(key, set()), UNKNOWN_FIELD}
         return extra

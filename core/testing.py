@@ -138,6 +138,13 @@ class QueryCounter(CaptureQueriesContext):
         return len(self.captured_queries)
 
 
+def fuzz_auth_headers(case: Any, bearer: str) -> dict[str, str]:
+    """Headers for a generated case: a real bearer token in place of the generated one, unless
+    the case left the Authorization header out on purpose (a negative case about auth, which
+    must then be refused)."""
+    return {"Authorization": bearer} if "Authorization" in (case.headers or {}) else {}
+
+
 def fuzz_schema(path_regex: str) -> Any:
     """A schemathesis schema of the operations under ``path_regex``, calling the WSGI app
     in-process. Use with the ``fuzzing`` fixture (conftest.py), which keeps requests inside the

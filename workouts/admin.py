@@ -10,9 +10,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
+from django.utils.html import format_html
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
+from media import services as media_services
+from media.selectors import asset_thumbnail_url
 from workouts import services
 from workouts.choices import Equipment
 from workouts.models import Category, Trainer, Workout, WorkoutRating, WorkoutVideo
@@ -45,10 +50,27 @@ class WorkoutAdminForm(forms.ModelForm):
         )
 
 
+def _thumbnail_html(video: WorkoutVideo | None, height: int = 48) -> str:
+    url = asset_thumbnail_url(asset=video.asset if video else None, base_url="/")
+    if not url:
+        return "-"
+    return format_html('<img src="{}" alt="" style="height:{}px;border-radius:4px">', url, height)
+
+
+def _media_state(video: WorkoutVideo | None) -> str:
+    asset = video.asset if video else None
+    if asset is None:
+        return "no file"
+    if asset.status == "failed":
+        return format_html("failed: {}", asset.failure_reason)
+    return str(asset.get_status_display())
+
+
 class WorkoutVideoInline(TabularInline):
     model = WorkoutVideo
     extra = 0
     ordering = ("order_index",)
+    show_change_link = True  # the video's own page takes the file upload
     fields = (
         "order_index",
         "title",
@@ -56,8 +78,158 @@ class WorkoutVideoInline(TabularInline):
         "access",
         "is_preview",
         "thumbnail",
-        "media_key",
+        "media_state",
+        "thumbnail_preview",
     )
+    readonly_fields = ("media_state", "thumbnail_preview")
+
+    def get_queryset(self, request: Any) -> Any:
+        return super().get_queryset(request).select_related("asset")
+
+    @admin.display(description="file")
+    def media_state(self, obj: WorkoutVideo) -> str:
+        return _media_state(obj)
+
+    @admin.display(description="preview")
+    def thumbnail_preview(self, obj: WorkoutVideo) -> str:
+        return _thumbnail_html(obj)
+
+
+class WorkoutVideoAdminForm(forms.ModelForm):
+    upload = forms.FileField(
+        required=False,
+        label="Video file",
+        help_text="MP4, MOV, WebM... up to the direct-upload limit (200 MiB by default). It is "
+        "checked, then transcoded in the background; this page shows the progress. Uploading "
+        "a new file replaces the old one. Duration is taken from the file when left empty.",
+    )
+    duration_seconds = forms.IntegerField(min_value=1, required=False)
+
+    class Meta:
+        model = WorkoutVideo
+        fields = ("workout", "order_index", "title", "duration_seconds", "access", "is_preview")
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        upload = data.get("upload")
+        if upload is not None:
+            # Checked in full here so that a refused file is a form error, not a crash.
+            try:
+                checked = media_services.upload_check(upload=upload, field="upload")
+            except DRFValidationError as exc:
+                raise forms.ValidationError({"upload": _drf_messages(exc)}) from exc
+            data.setdefault("duration_seconds", None)
+            data["duration_seconds"] = data["duration_seconds"] or checked.duration_whole_seconds
+            data["checked_upload"] = checked
+        elif not data.get("duration_seconds"):
+            self.add_error("duration_seconds", "Required without a video file.")
+        return data
+
+
+def _drf_messages(exc: DRFValidationError) -> list[str]:
+    detail = exc.detail
+    if isinstance(detail, dict):
+        return [str(m) for messages in detail.values() for m in messages]
+    return [str(m) for m in detail]
+
+
+@admin.register(WorkoutVideo)
+class WorkoutVideoAdmin(ModelAdmin):
+    """A video's page: its metadata and its file (upload, processing state, thumbnail)."""
+
+    form = WorkoutVideoAdminForm
+    list_display = ("title", "workout", "order_index", "access", "media_state", "thumbnail_preview")
+    list_filter = ("access", "asset__status")
+    search_fields = ("title", "workout__title")
+    list_select_related = ("workout", "asset")
+    autocomplete_fields = ("workout",)
+    readonly_fields = ("media_state", "media_details", "thumbnail_large")
+    fields = (
+        "workout",
+        "order_index",
+        "title",
+        "duration_seconds",
+        "access",
+        "is_preview",
+        "upload",
+        "media_state",
+        "media_details",
+        "thumbnail_large",
+    )
+    actions = ("reprocess",)
+
+    @admin.display(description="file")
+    def media_state(self, obj: WorkoutVideo) -> str:
+        return _media_state(obj)
+
+    @admin.display(description="preview")
+    def thumbnail_preview(self, obj: WorkoutVideo) -> str:
+        return _thumbnail_html(obj)
+
+    @admin.display(description="thumbnail")
+    def thumbnail_large(self, obj: WorkoutVideo) -> str:
+        return _thumbnail_html(obj, height=180)
+
+    @admin.display(description="details")
+    def media_details(self, obj: WorkoutVideo) -> str:
+        asset = obj.asset
+        if asset is None or asset.duration_seconds is None:
+            return "-"
+        renditions = ", ".join(r["name"] for r in asset.renditions) or "none yet"
+        return (
+            f"{asset.original_filename}: {asset.width}x{asset.height}, "
+            f"{asset.duration_seconds:.1f} s, {asset.size_bytes or 0:,} bytes; "
+            f"renditions: {renditions}"
+        )
+
+    def save_model(self, request: Any, obj: WorkoutVideo, form: Any, change: bool) -> None:
+        checked = form.cleaned_data.get("checked_upload")
+        data = {
+            "title": obj.title,
+            "order_index": obj.order_index,
+            "duration_seconds": form.cleaned_data["duration_seconds"],
+            "access": obj.access,
+            "is_preview": obj.is_preview,
+            "thumbnail": obj.thumbnail,
+        }
+        asset = None
+        try:
+            with transaction.atomic():
+                if checked is not None:
+                    asset = media_services.asset_create_from_upload(
+                        checked=checked, actor=request.user
+                    )
+                    data["asset_id"] = asset.pk
+                if change:
+                    saved = services.workout_video_update(
+                        video=WorkoutVideo.objects.get(pk=obj.pk), **data
+                    )
+                else:
+                    saved = services.workout_video_create(workout_id=obj.workout_id, **data)
+        except BaseException:
+            if asset is not None:
+                media_services.asset_files_discard(asset_id=asset.pk)
+            raise
+        finally:
+            if checked is not None:
+                checked.close()
+        obj.pk = saved.pk
+
+    def delete_model(self, request: Any, obj: WorkoutVideo) -> None:
+        services.workout_video_delete(video=obj)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        for video in queryset:
+            services.workout_video_delete(video=video)
+
+    @admin.action(description="Process the selected videos' files again")
+    def reprocess(self, request: Any, queryset: Any) -> None:
+        count = sum(
+            media_services.asset_reprocess(asset=video.asset)
+            for video in queryset.select_related("asset")
+            if video.asset is not None
+        )
+        self.message_user(request, f"{count} file(s) queued for processing.")
 
 
 @admin.register(Workout)

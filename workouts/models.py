@@ -214,8 +214,14 @@ class WorkoutVideo(models.Model):
     is_preview = models.BooleanField(
         default=False, help_text="A free sample of a premium workout (typically its first video)."
     )
-    # Placeholder: the media pipeline replaces this with an asset (uploads, HLS renditions).
-    media_key = models.CharField(max_length=500, null=True, blank=True)  # noqa: DJ001
+    asset = models.OneToOneField(
+        "media.MediaAsset",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="workout_video",
+        help_text="the uploaded file and its renditions; none for a metadata-only video",
+    )
 
     class Meta:
         ordering = ("workout", "order_index")

@@ -268,7 +268,10 @@ def workout_get_published(*, workout_id: Any, details: bool = False) -> Workout 
 
 
 def workout_videos(*, workout: Workout) -> list[WorkoutVideo]:
-    return list(WorkoutVideo.objects.filter(workout=workout).order_by("order_index"))
+    """The workout's videos in order, each with its media asset (one query)."""
+    return list(
+        WorkoutVideo.objects.filter(workout=workout).select_related("asset").order_by("order_index")
+    )
 
 
 def workout_progress_for_user(*, user: Any, workout: Workout) -> UserWorkoutProgress | None:
@@ -377,4 +380,4 @@ def workout_get_for_admin(*, workout_id: Any) -> Workout | None:
 
 
 def workout_video_get_for_admin(*, video_id: Any) -> WorkoutVideo | None:
-    return WorkoutVideo.objects.filter(pk=video_id).first()
+    return WorkoutVideo.objects.filter(pk=video_id).select_related("asset").first()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from rest_framework.exceptions import ErrorDetail, PermissionDenied, ValidationError
 
 from billing.entitlements import video_access
+from media import services as media_services
 from workouts import error_codes
 from workouts.choices import Status
 from workouts.models import (
@@ -340,9 +341,17 @@ def workout_lock(*, workout_id: Any) -> None:
 
 
 def workout_delete(*, workout: Workout) -> None:
-    """Delete a workout and, by cascade, its videos and what users did with it."""
+    """Delete a workout and, by cascade, its videos and what users did with it; the videos'
+    media files go once the deletion commits."""
     with transaction.atomic():
+        asset_ids = list(
+            WorkoutVideo.objects.filter(workout=workout, asset__isnull=False).values_list(
+                "asset_id", flat=True
+            )
+        )
         workout.delete()
+        for asset_id in asset_ids:
+            media_services.asset_delete(asset_id=asset_id)
 
 
 def _locked_workout(workout_id: Any) -> Workout:
@@ -371,9 +380,10 @@ def workout_video_create(
     access: str,
     is_preview: bool,
     thumbnail: str = "",
+    asset_id: Any = None,
 ) -> WorkoutVideo:
-    """Add a video's metadata to a workout at a free ``order_index`` (a taken one is a 400:
-    move the other video first, or PUT a swap)."""
+    """Add a video to a workout at a free ``order_index`` (a taken one is a 400: move the other
+    video first, or PUT a swap), with its media asset when a file came with it."""
     with transaction.atomic():
         workout = _locked_workout(workout_id)
         if WorkoutVideo.objects.filter(workout=workout, order_index=order_index).exists():
@@ -389,6 +399,7 @@ def workout_video_create(
             access=access,
             is_preview=is_preview,
             thumbnail=thumbnail,
+            asset_id=asset_id,
         )
         _video_clean(video)
         video.save()
@@ -405,9 +416,11 @@ def workout_video_update(
     access: str,
     is_preview: bool,
     thumbnail: str = "",
+    asset_id: Any = None,
 ) -> WorkoutVideo:
-    """Replace a video's metadata. Moving it to a position another video of the workout holds
-    swaps the two, in one transaction (the unique position constraint is checked per
+    """Replace a video's metadata (and its media, when ``asset_id`` names a new asset: the old
+    one's files are deleted after commit). Moving it to a position another video of the
+    workout holds swaps the two, in one transaction (the unique position constraint is checked per
     statement, so the moving video is parked past the end first)."""
     with transaction.atomic():
         _locked_workout(video.workout_id)
@@ -425,15 +438,22 @@ def workout_video_update(
         video.access = access
         video.is_preview = is_preview
         video.thumbnail = thumbnail
+        replaced = None
+        if asset_id is not None and asset_id != current.asset_id:
+            replaced, video.asset_id = current.asset_id, asset_id
         _video_clean(video)
         video.save()
+        if replaced is not None:
+            media_services.asset_delete(asset_id=replaced)
         workouts_index_refresh(workout_ids=[video.workout_id])
     return video
 
 
 def workout_video_delete(*, video: WorkoutVideo) -> None:
-    """Delete a video's metadata (its media files go with the media pipeline, later)."""
+    """Delete a video; its media asset and files go too (the files once this commits)."""
     with transaction.atomic():
-        workout_id = video.workout_id
+        workout_id, asset_id = video.workout_id, video.asset_id
         video.delete()
+        if asset_id is not None:
+            media_services.asset_delete(asset_id=asset_id)
         workouts_index_refresh(workout_ids=[workout_id])

@@ -154,6 +154,9 @@ class AdminWorkoutPageOutputSerializer(serializers.Serializer):
     results = AdminWorkoutOutputSerializer(many=True)
 
 
+DURATION_HELP = "seconds; with a file or `upload_id` it defaults to the file's duration"
+
+
 class AdminVideoUpdateInputSerializer(StrictInputSerializer):
     """A video's metadata (PUT replaces every field; the video stays in its workout)."""
 
@@ -161,16 +164,98 @@ class AdminVideoUpdateInputSerializer(StrictInputSerializer):
     order_index = serializers.IntegerField(
         min_value=0, max_value=10_000, help_text="position in the workout, unique within it"
     )
-    duration_seconds = serializers.IntegerField(min_value=1, max_value=6 * 3600)
+    duration_seconds = serializers.IntegerField(
+        min_value=1, max_value=6 * 3600, required=False, help_text=DURATION_HELP
+    )
     access = serializers.ChoiceField(choices=VideoAccess.choices, default=VideoAccess.FREE)
     is_preview = JSONBooleanField(
         default=False, help_text="a free sample of a premium workout (typically its first video)"
     )
-    thumbnail = serializers.CharField(max_length=500, allow_blank=True, default="")
+    thumbnail = serializers.CharField(
+        max_length=500,
+        allow_blank=True,
+        default="",
+        help_text="a cover image URL; empty uses the thumbnail made from the file",
+    )
+    upload_id = serializers.UUIDField(
+        required=False,
+        help_text="a completed presigned upload (`POST /api/admin/videos/uploads`) to use as "
+        "the video's file; on PUT it replaces the file (the old one is deleted)",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "duration_seconds" not in attrs and "upload_id" not in attrs and not self.has_file:
+            raise serializers.ValidationError(
+                {"duration_seconds": ["Required unless a file comes with the video."]},
+                code="required",
+            )
+        return attrs
+
+    has_file = False
 
 
 class AdminVideoCreateInputSerializer(AdminVideoUpdateInputSerializer):
     workout = serializers.UUIDField(help_text="the workout this video belongs to")
+
+
+class AdminVideoUploadInputSerializer(AdminVideoCreateInputSerializer):
+    """A video and its file in one multipart form (checked in full before the answer)."""
+
+    is_preview = serializers.BooleanField(  # type: ignore[assignment]  # form values are text
+        default=False, help_text="a free sample of a premium workout (typically its first video)"
+    )
+    upload_id = None  # type: ignore[assignment]
+    file = serializers.FileField(
+        help_text="the video (MP4, MOV, WebM, MKV, ...; judged by its content, not its name), "
+        "at most MEDIA_DIRECT_UPLOAD_MAX_BYTES (200 MiB by default); larger files go through "
+        "a presigned upload"
+    )
+
+    has_file = True
+
+
+class AdminVideoUploadStartInputSerializer(StrictInputSerializer):
+    filename = serializers.CharField(max_length=255, help_text="the file's name, for people")
+    size_bytes = serializers.IntegerField(
+        min_value=1, help_text="the file's size; at most MEDIA_UPLOAD_MAX_BYTES (4 GiB by default)"
+    )
+
+
+class AdminVideoUploadTicketOutputSerializer(serializers.Serializer):
+    upload_id = serializers.UUIDField(help_text="pass it to POST /api/admin/videos once uploaded")
+    method = serializers.ChoiceField(choices=["POST"])
+    url = serializers.URLField(help_text="where to send the multipart form")
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.CharField(), help_text="form fields to send before the file"
+    )
+    file_field = serializers.CharField(help_text="the form field of the file itself")
+    expires_at = serializers.DateTimeField()
+    max_bytes = serializers.IntegerField()
+
+
+class AdminVideoRenditionOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    video_kbps = serializers.IntegerField()
+
+
+class AdminVideoMediaOutputSerializer(NullableNestedOutputSerializer):
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(
+        choices=["awaiting_upload", "uploaded", "processing", "ready", "failed"]
+    )
+    failure_reason = serializers.CharField(help_text="why processing failed; empty otherwise")
+    original_filename = serializers.CharField()
+    content_type = serializers.CharField(help_text="sniffed from the content")
+    size_bytes = serializers.IntegerField(allow_null=True)
+    duration_seconds = serializers.FloatField(allow_null=True)
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    renditions = AdminVideoRenditionOutputSerializer(many=True)
+    thumbnail_url = serializers.URLField(allow_null=True, help_text="signed, short-lived")
+    processing_seconds = serializers.FloatField(allow_null=True)
+    processed_at = serializers.DateTimeField(allow_null=True)
 
 
 class AdminVideoOutputSerializer(serializers.Serializer):
@@ -182,6 +267,9 @@ class AdminVideoOutputSerializer(serializers.Serializer):
     thumbnail = serializers.CharField()
     access = serializers.ChoiceField(choices=VideoAccess.choices)
     is_preview = serializers.BooleanField()
+    media = AdminVideoMediaOutputSerializer(
+        allow_null=True, help_text="the file and its processing state; null without a file"
+    )
 
 
 class AdminUserListQuerySerializer(PageQuerySerializer):

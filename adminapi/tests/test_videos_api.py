@@ -47,6 +47,7 @@ def test_a_content_manager_adds_a_video_to_a_draft(cm_client, content_manager):
         "thumbnail": "",
         "access": "free",
         "is_preview": True,
+        "media": None,
     }
     assert list(AdminAuditEvent.objects.values_list("actor", "action", "object_type")) == [
         (content_manager.pk, "create", "video")

@@ -12,9 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_demo_seed_gives_the_demo_user_two_weeks_once(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--only", "accounts", "health", stdout=out)
     first = Sample.objects.count()
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--only", "accounts", "health", stdout=io.StringIO())
 
     assert first > 3000
     assert Sample.objects.count() == first
@@ -26,7 +26,7 @@ def test_demo_metrics_do_not_double_count_the_phone(settings, tmp_path, api_clie
     from core.testing import SchemaValidatingClient
 
     settings.DATA_DIR = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--only", "accounts", "health", stdout=io.StringIO())
     client = SchemaValidatingClient().as_user(User.objects.get(email="user@fitcore.local"))
     yesterday = datetime.now(tz=UTC).date() - timedelta(days=1)
 

@@ -204,7 +204,9 @@ def _profile_body(user: User) -> dict[str, Any]:
 @extend_validation_errors(["invalid_choice", "null"], field_name="allergies", methods=WRITES)
 @extend_validation_errors(["invalid_choice", "null"], field_name="liked_cuisines", methods=WRITES)
 @extend_validation_errors(
-    ["blank", "invalid", "max_length", "null"], field_name="excluded_foods", methods=WRITES
+    ["blank", "invalid", "max_length", "null", "null_characters_not_allowed"],
+    field_name="excluded_foods",
+    methods=WRITES,
 )
 class ProfileView(APIView):
     @extend_schema(

@@ -11,7 +11,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from accounts.services import token_pair_issue
 from accounts.tests.factories import UserFactory
-from core.testing import fuzz_schema
+from core.testing import fuzz_auth_headers, fuzz_schema
 
 schema = fuzz_schema(r"^/api/users/")
 pytestmark = pytest.mark.usefixtures("fuzzing")
@@ -34,7 +34,7 @@ def test_profile_endpoints_never_fail_and_match_the_schema(case, bearer):
     # A schema-valid body can still be refused on meaning (a goal without a pace, a time zone
     # that is a string but no IANA name): those 400s are right.
     response = case.call_and_validate(
-        headers={"Authorization": bearer}, excluded_checks=[positive_data_acceptance]
+        headers=fuzz_auth_headers(case, bearer), excluded_checks=[positive_data_acceptance]
     )
 
     assert response.status_code < 500

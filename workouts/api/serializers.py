@@ -98,6 +98,20 @@ class WorkoutSearchPageOutputSerializer(serializers.Serializer):
     results = WorkoutSearchItemOutputSerializer(many=True)
 
 
+class WorkoutVideoRenditionOutputSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="e.g. 720p")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
+class WorkoutVideoPlaybackOutputSerializer(NullableNestedOutputSerializer):
+    format = serializers.ChoiceField(choices=["hls"])
+    url = serializers.URLField(help_text="the HLS master playlist, signed; no auth header needed")
+    expires_at = serializers.DateTimeField(help_text="ask the API again for a fresh URL after")
+    duration_seconds = serializers.FloatField(help_text="exact duration of the file")
+    renditions = WorkoutVideoRenditionOutputSerializer(many=True)
+
+
 class WorkoutVideoOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     order_index = serializers.IntegerField()
@@ -112,10 +126,14 @@ class WorkoutVideoOutputSerializer(serializers.Serializer):
         help_text="why it is open (free, preview, staff, premium, purchased) or locked "
         "(needs_premium, buy_workout)",
     )
-    playback = serializers.JSONField(
+    media_status = serializers.ChoiceField(
+        choices=["none", "processing", "ready", "unavailable"],
+        help_text="none: no file uploaded; processing: uploaded, being transcoded; ready: "
+        "playable; unavailable: the file could not be processed",
+    )
+    playback = WorkoutVideoPlaybackOutputSerializer(
         allow_null=True,
-        help_text="Always null for now: short-lived signed HLS URLs arrive with the media "
-        "pipeline. A locked video will keep answering null.",
+        help_text="the signed HLS URL; null for a locked video or one not ready to play",
     )
 
 

@@ -22,6 +22,7 @@ from billing.entitlements import (
 )
 from core.openapi import BulkErrorResponse400Serializer, error_envelope_serializer
 from core.pagination import CatalogPagination
+from media.selectors import asset_playback, asset_thumbnail_url
 from profiles.selectors import favorite_object_ids_for_user
 from workouts import error_codes, selectors, services
 from workouts.choices import VideoAccess
@@ -51,8 +52,12 @@ ErrorResponse403WorkoutProgressSerializer = error_envelope_serializer(
 )
 FAVORITE_KIND = "workout"
 PLAYBACK_NOTE = (
-    "`playback` is null in this version: short-lived signed HLS URLs arrive with the media "
-    "pipeline; a locked video never gets one."
+    "`playback` of a video the caller may play and whose file is transcoded (`media_status` "
+    "ready) is a short-lived signed URL of its HLS master playlist (`expires_at`; ask again "
+    "for a fresh one: the same URL is handed out for a while, so players and caches keep "
+    "it). A locked video, or one still processing, answers `playback: null`. An expired or "
+    "altered URL is refused (403) by the server that serves the bytes. `thumbnail` is a "
+    "signed URL of the video's own thumbnail once transcoded (it never opens the video)."
 )
 
 _EXAMPLE_ITEM = {
@@ -73,12 +78,25 @@ _EXAMPLE_VIDEO = {
     "order_index": 1,
     "title": "Warm-up",
     "duration_seconds": 300,
-    "thumbnail": "https://cdn.fitcore.example/thumbs/warm-up.jpg",
+    "thumbnail": "https://api.fitcore.example/api/media/thumbnails/"
+    "0b7e2a441c554f0e8f3a5d2b9c6e7a01.1795694400.9kQyP0mYx2l6V1d0H0kqZb3sWfU.jpg",
     "access": "free",
     "is_preview": True,
     "locked": False,
     "reason": "preview",
-    "playback": None,
+    "media_status": "ready",
+    "playback": {
+        "format": "hls",
+        "url": "https://api.fitcore.example/api/media/play/"
+        "0b7e2a441c554f0e8f3a5d2b9c6e7a01.1795694400.Jx0Qm1H2rS8cYqv7m0pX1bqJ4sE/run-1/master.m3u8",
+        "expires_at": "2026-11-26T12:00:00Z",
+        "duration_seconds": 300.04,
+        "renditions": [
+            {"name": "720p", "width": 1280, "height": 720},
+            {"name": "480p", "width": 854, "height": 480},
+            {"name": "360p", "width": 640, "height": 360},
+        ],
+    },
 }
 
 
@@ -142,8 +160,15 @@ def _published_or_404(workout_id: Any, *, details: bool = False) -> Workout:
     return workout
 
 
-def _video_rows(*, user: User, workout: Workout) -> list[dict[str, Any]]:
+def _media_status(asset: Any) -> str:
+    if asset is None:
+        return "none"
+    return {"ready": "ready", "failed": "unavailable"}.get(asset.status, "processing")
+
+
+def _video_rows(*, request: Request, user: User, workout: Workout) -> list[dict[str, Any]]:
     videos = selectors.workout_videos(workout=workout)
+    base_url = request.build_absolute_uri("/")
     premium_content = workout.is_premium or any(v.access == VideoAccess.PREMIUM for v in videos)
     # One query for the whole list (none for staff or free content).
     held = user_entitlements(user=user) if premium_content and not user.is_staff else None
@@ -156,12 +181,17 @@ def _video_rows(*, user: User, workout: Workout) -> list[dict[str, Any]]:
                 "order_index": video.order_index,
                 "title": video.title,
                 "duration_seconds": video.duration_seconds,
-                "thumbnail": video.thumbnail,
+                "thumbnail": video.thumbnail
+                or asset_thumbnail_url(asset=video.asset, base_url=base_url)
+                or "",
                 "access": video.access,
                 "is_preview": video.is_preview,
                 "locked": not access.allowed,
                 "reason": access.reason,
-                "playback": None,
+                "media_status": _media_status(video.asset),
+                "playback": asset_playback(asset=video.asset, base_url=base_url)
+                if access.allowed
+                else None,
             }
         )
     return rows
@@ -366,7 +396,7 @@ class WorkoutDetailView(APIView):
             ),
             "can_play": access.allowed,
             "access_reason": access.reason,
-            "videos": _video_rows(user=user, workout=workout),
+            "videos": _video_rows(request=request, user=user, workout=workout),
             "progress": _progress_body(
                 selectors.workout_progress_for_user(user=user, workout=workout)
             ),
@@ -390,7 +420,7 @@ class WorkoutVideosView(APIView):
     )
     def get(self, request: Request, workout_id: Any) -> Response:
         workout = _published_or_404(workout_id)
-        rows = _video_rows(user=_user(request), workout=workout)
+        rows = _video_rows(request=request, user=_user(request), workout=workout)
         return Response(WorkoutVideoOutputSerializer(rows, many=True).data)
 
 

@@ -152,3 +152,58 @@ def test_deleting_a_trainer_takes_their_name_out_of_search(admin_client):
     assert response.status_code == 302
     assert workout_search_rows(q="zoltan").count() == 0
     assert Workout.objects.get(pk=workout.pk).trainer is None
+
+
+def test_a_content_manager_uploads_a_video_file_in_the_admin(
+    admin_client, sample_videos, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workouts.models import WorkoutVideo
+
+    workout = WorkoutFactory(title="Tempo")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/workouts/workoutvideo/add/",
+            {
+                "workout": workout.pk,
+                "order_index": 1,
+                "title": "Warm-up",
+                "access": "free",
+                "upload": SimpleUploadedFile("warm-up.mp4", sample_videos.good.read_bytes()),
+            },
+        )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    video = WorkoutVideo.objects.select_related("asset").get()
+    assert (video.duration_seconds, video.asset.status) == (2, "ready")
+    page = admin_client.get(f"/admin/workouts/workoutvideo/{video.pk}/change/").content.decode()
+    assert "Ready" in page
+    assert "/api/media/thumbnails/" in page  # the thumbnail preview
+    listing = admin_client.get(f"/admin/workouts/workout/{workout.pk}/change/").content.decode()
+    assert "/api/media/thumbnails/" in listing  # and in the workout's inline
+
+
+def test_the_admin_refuses_a_file_that_is_not_a_video(admin_client, sample_videos):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from media.models import MediaAsset
+    from workouts.models import WorkoutVideo
+
+    workout = WorkoutFactory()
+
+    response = admin_client.post(
+        "/admin/workouts/workoutvideo/add/",
+        {
+            "workout": workout.pk,
+            "order_index": 1,
+            "title": "Warm-up",
+            "access": "free",
+            "upload": SimpleUploadedFile("warm-up.mp4", sample_videos.fake.read_bytes()),
+        },
+    )
+
+    assert response.status_code == 200
+    assert "The file is not a video" in response.content.decode()
+    assert not WorkoutVideo.objects.exists()
+    assert not MediaAsset.objects.exists()

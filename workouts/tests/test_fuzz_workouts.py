@@ -11,7 +11,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from accounts.services import token_pair_issue
 from accounts.tests.factories import UserFactory
-from core.testing import fuzz_schema
+from core.testing import fuzz_auth_headers, fuzz_schema
 
 schema = fuzz_schema(r"^/api/workouts")
 pytestmark = pytest.mark.usefixtures("fuzzing")
@@ -45,7 +45,7 @@ def test_workout_endpoints_never_fail_and_match_the_schema(case, bearer, catalog
     # A schema-valid body can still be refused on meaning (a position past the video's end, a
     # random workout id): those 400s and 404s are right.
     response = case.call_and_validate(
-        headers={"Authorization": bearer}, excluded_checks=[positive_data_acceptance]
+        headers=fuzz_auth_headers(case, bearer), excluded_checks=[positive_data_acceptance]
     )
 
     assert response.status_code < 500
