@@ -376,6 +376,10 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
 }
 
+# Catalogue pages (rows + total, the same for every caller) are cached this long, under a
+# version that every catalogue write replaces; 0 turns it off (the suite runs without it).
+WORKOUTS_LIST_CACHE_SECONDS = env_int("WORKOUTS_LIST_CACHE_SECONDS", 0 if TESTING else 30)
+
 # --- Media (workout videos) -------------------------------------------------------------------
 # Uploads, thumbnails and HLS renditions live in the "media" storage: local files under
 # MEDIA_ROOT by default, S3 (or an S3-compatible store) when AWS_STORAGE_BUCKET_NAME is set.

@@ -8,12 +8,15 @@ queries whatever its size.
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -21,6 +24,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import (
     F,
@@ -161,10 +165,45 @@ def _list_where(filters: WorkoutFilters) -> tuple[str, list[Any]]:
     return " AND ".join(conditions), params
 
 
+CATALOGUE_VERSION_KEY = "workouts:catalogue-version"
+
+
+def catalogue_version() -> str:
+    """The current catalogue version: cached list pages are filed under it, and any write to
+    the catalogue (``workouts.services.catalogue_changed``) starts a new one."""
+    version = cache.get(CATALOGUE_VERSION_KEY)
+    if version is None:
+        cache.add(CATALOGUE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(CATALOGUE_VERSION_KEY) or "uncached"
+    return str(version)
+
+
 def workout_list_page(
     *,
     filters: WorkoutFilters | None = None,
     ordering: str = Ordering.NEWEST,
+    offset: int,
+    limit: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of the catalogue and its total: the same for every caller, so it is kept in the
+    cache for WORKOUTS_LIST_CACHE_SECONDS under the catalogue version (a catalogue write shows
+    at once; a scheduled workout's publish time passing shows within that time)."""
+    seconds = settings.WORKOUTS_LIST_CACHE_SECONDS
+    if not seconds:
+        return _workout_list_page(filters=filters, ordering=ordering, offset=offset, limit=limit)
+    digest = hashlib.sha256(repr((filters, ordering, offset, limit)).encode()).hexdigest()[:32]
+    key = f"workouts:list:{catalogue_version()}:{digest}"
+    page: tuple[list[dict[str, Any]], int] | None = cache.get(key)
+    if page is None:
+        page = _workout_list_page(filters=filters, ordering=ordering, offset=offset, limit=limit)
+        cache.set(key, page, seconds)
+    return page
+
+
+def _workout_list_page(
+    *,
+    filters: WorkoutFilters | None,
+    ordering: str,
     offset: int,
     limit: int,
 ) -> tuple[list[dict[str, Any]], int]:

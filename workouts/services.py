@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, connection, transaction
@@ -26,7 +27,7 @@ from workouts.models import (
     WorkoutSession,
     WorkoutVideo,
 )
-from workouts.selectors import SEARCH_CONFIG
+from workouts.selectors import CATALOGUE_VERSION_KEY, SEARCH_CONFIG
 
 # Weights: title A, category (and parent category) and trainer names B, description C.
 # category_ids: the workout's categories and their parents.
@@ -54,6 +55,13 @@ WHERE w.id = ANY(%s)
 """  # noqa: S608  (only a constant is interpolated)
 
 
+def catalogue_changed() -> None:
+    """Start a new catalogue version once the write commits: cached list pages of the old one
+    are no longer read (before the commit a reader could cache the old rows under the new
+    version)."""
+    transaction.on_commit(lambda: cache.delete(CATALOGUE_VERSION_KEY))
+
+
 def workouts_index_refresh(*, workout_ids: Iterable[Any]) -> None:
     """Recompute the search vector and category ids of the given workouts (one statement)."""
     ids = list(workout_ids)
@@ -61,6 +69,7 @@ def workouts_index_refresh(*, workout_ids: Iterable[Any]) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(_INDEX_SQL, [ids])
+    catalogue_changed()
 
 
 def workout_save(*, workout: Workout, category_ids: Iterable[int] | None = None) -> Workout:
@@ -350,6 +359,7 @@ def workout_delete(*, workout: Workout) -> None:
             )
         )
         workout.delete()
+        catalogue_changed()
         for asset_id in asset_ids:
             media_services.asset_delete(asset_id=asset_id)
 

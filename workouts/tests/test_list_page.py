@@ -63,3 +63,47 @@ def test_the_sql_page_matches_the_orm_rows(catalogue, filters, ordering):
         assert page == expected[offset : offset + limit]
         assert total == (len(expected) if page or offset else 0)
         assert queries.count <= 2  # the page with its count; past the end, the count alone
+
+
+def test_cached_pages_are_read_until_the_catalogue_changes(
+    settings, django_capture_on_commit_callbacks
+):
+    from workouts import services
+
+    settings.WORKOUTS_LIST_CACHE_SECONDS = 30
+    WorkoutFactory(title="First")
+
+    first = workout_list_page(offset=0, limit=20)
+    with QueryCounter() as queries:
+        again = workout_list_page(offset=0, limit=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.workout_create(
+            fields={
+                "title": "Second",
+                "slug": "second",
+                "estimated_duration_seconds": 600,
+                "status": "published",
+                "publish_at": timezone.now() - timedelta(minutes=1),
+            },
+            category_refs=[],
+            trainer_id=None,
+        )
+    after_write = workout_list_page(offset=0, limit=20)
+
+    assert again == first
+    assert queries.count == 0  # from the cache
+    assert [row["title"] for row in first[0]] == ["First"]
+    assert [row["title"] for row in after_write[0]] == ["Second", "First"]
+    assert after_write[1] == 2
+
+
+def test_pages_of_different_queries_are_cached_apart(settings):
+    settings.WORKOUTS_LIST_CACHE_SECONDS = 30
+    WorkoutFactory(title="Easy", difficulty="beginner")
+    WorkoutFactory(title="Hard", difficulty="advanced")
+
+    easy = workout_list_page(filters=WorkoutFilters(difficulty="beginner"), offset=0, limit=20)
+    hard = workout_list_page(filters=WorkoutFilters(difficulty="advanced"), offset=0, limit=20)
+
+    assert [row["title"] for row in easy[0]] == ["Easy"]
+    assert [row["title"] for row in hard[0]] == ["Hard"]
