@@ -167,10 +167,13 @@ def _process_on_commit(asset_id: Any) -> None:
     media_asset_process.delay_on_commit(str(asset_id))
 
 
-def asset_create_from_upload(*, checked: CheckedUpload, actor: Any) -> MediaAsset:
-    """Store a checked upload as a new asset and queue its processing (after commit). Call it
-    inside the caller's transaction, after its other writes: should that transaction roll
-    back, the caller calls :func:`asset_files_discard`."""
+def asset_create_from_upload(
+    *, checked: CheckedUpload, actor: Any, enqueue: bool = True
+) -> MediaAsset:
+    """Store a checked upload as a new asset and queue its processing (after commit; with
+    ``enqueue=False`` the caller runs :func:`asset_process` itself). Call it inside the
+    caller's transaction, after its other writes: should that transaction roll back, the
+    caller calls :func:`asset_files_discard`."""
     asset = MediaAsset(
         status=AssetStatus.UPLOADED,
         original_filename=checked.filename,
@@ -181,7 +184,8 @@ def asset_create_from_upload(*, checked: CheckedUpload, actor: Any) -> MediaAsse
     _apply_probe(asset, checked.probe)
     asset.save()
     storage_put_file(key=asset.source_key, path=checked.path, content_type=checked.content_type)
-    _process_on_commit(asset.pk)
+    if enqueue:
+        _process_on_commit(asset.pk)
     return asset
 
 

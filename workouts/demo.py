@@ -6,19 +6,21 @@ what an interrupted run left (a missing workout or a video not yet processed).
 
 from __future__ import annotations
 
+import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from rich.progress import Progress
 
 from media import ffmpeg
 from media import services as media_services
-from media.models import AssetStatus
+from media.models import AssetStatus, MediaAsset
 from workouts import services
 from workouts.models import Category, Trainer, Workout, WorkoutVideo
 
@@ -103,7 +105,7 @@ WORKOUTS: list[tuple[str, list[str], str, str, list[str], int, int, bool, bool, 
      180, True, False, "Sofia Marin", "Slow, controlled band work for long, strong muscles."),
 ]
 # fmt: on
-VIDEOS = [("Warm-up", 6), ("Main set", 10), ("Cool-down", 6)]  # title, seconds of demo video
+VIDEOS = [("Warm-up", 4), ("Main set", 6), ("Cool-down", 4)]  # title, seconds of demo video
 
 
 def _slug(text: str) -> str:
@@ -159,7 +161,9 @@ def _video_add(workout: Workout, position: int, source: Path) -> None:
         checked = media_services.upload_check(upload=File(handle, name=f"{workout.slug}.mp4"))
     try:
         with transaction.atomic():
-            asset = media_services.asset_create_from_upload(checked=checked, actor=None)
+            asset = media_services.asset_create_from_upload(
+                checked=checked, actor=None, enqueue=False
+            )
             premium = workout.is_premium and position > 1
             services.workout_video_create(
                 workout_id=workout.pk,
@@ -172,8 +176,7 @@ def _video_add(workout: Workout, position: int, source: Path) -> None:
             )
     finally:
         checked.close()
-    # The worker would do this too; the demo does it now so everything plays at once (the
-    # claim in asset_process makes a second run a no-op).
+    # What the worker does after an upload, done here so that everything plays at once.
     media_services.asset_process(asset_id=asset.pk)
 
 
@@ -190,23 +193,32 @@ def seed(*, stdout: Any) -> None:
     ).select_related("asset")
     with tempfile.TemporaryDirectory(prefix="fitcore-demo-") as work, Progress() as progress:
         task = progress.add_task("Demo videos (ffmpeg + HLS)", total=len(todo) + len(pending))
-        for workout, position in todo:
-            index = workouts.index(workout)
-            source = Path(work) / f"{index}-{position}.mp4"
-            ffmpeg.sample_video_make(
-                target=source,
-                seconds=VIDEOS[position - 1][1],
-                width=640,
-                height=360,
-                pattern=ffmpeg.SAMPLE_PATTERNS[index % len(ffmpeg.SAMPLE_PATTERNS)],
-                tone_hz=220 + 110 * position + 10 * index,
-            )
-            _video_add(workout, position, source)
-            progress.advance(task)
+
+        def make(workout: Workout, position: int) -> None:
+            try:
+                index = workouts.index(workout)
+                source = Path(work) / f"{index}-{position}.mp4"
+                ffmpeg.sample_video_make(
+                    target=source,
+                    seconds=VIDEOS[position - 1][1],
+                    width=480,
+                    height=270,
+                    pattern=ffmpeg.SAMPLE_PATTERNS[index % len(ffmpeg.SAMPLE_PATTERNS)],
+                    tone_hz=220 + 110 * position + 10 * index,
+                )
+                _video_add(workout, position, source)
+                progress.advance(task)
+            finally:
+                connection.close()  # this thread's own connection
+
+        # ffmpeg runs in subprocesses: one thread per core keeps every core busy.
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            for future in [pool.submit(make, workout, position) for workout, position in todo]:
+                future.result()
         for video in pending:  # an interrupted earlier run
             if video.asset is not None:
-                if video.asset.status == AssetStatus.FAILED:
-                    media_services.asset_reprocess(asset=video.asset)
+                if video.asset.status == AssetStatus.FAILED:  # back to uploaded
+                    MediaAsset.objects.filter(pk=video.asset.pk).update(status=AssetStatus.UPLOADED)
                 media_services.asset_process(asset_id=video.asset.pk)
             progress.advance(task)
     stdout.write(

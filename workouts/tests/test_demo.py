@@ -6,7 +6,7 @@ from media.models import MediaAsset
 from workouts import demo
 from workouts.models import Category, Workout, WorkoutVideo
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_demo_catalogue_plays_and_seeding_again_adds_nothing(monkeypatch):
