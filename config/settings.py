@@ -425,6 +425,9 @@ MEDIA_FFMPEG_PRESET = env_str("MEDIA_FFMPEG_PRESET", "veryfast")
 MEDIA_FFMPEG_THREADS = env_int("MEDIA_FFMPEG_THREADS", 0)  # 0: ffmpeg decides
 MEDIA_FFMPEG_TIMEOUT_SECONDS = env_int("MEDIA_FFMPEG_TIMEOUT_SECONDS", 3600)
 # A run stuck in processing longer than this (its worker died) is handed out again.
+# Local storage behind nginx: the internal location that serves MEDIA_ROOT ("/protected-media/"
+# in deploy/nginx.conf); the app then checks signed URLs and nginx sends the bytes.
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", "")
 MEDIA_PROCESSING_STALE_SECONDS = env_int("MEDIA_PROCESSING_STALE_SECONDS", 2 * 3600)
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

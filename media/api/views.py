@@ -71,6 +71,10 @@ def _stored_file(key: str, content_type: str, expires_at: int) -> HttpResponseBa
     storage = media_storage()
     if not storage.exists(key):
         raise NotFound("No such file.")
+    if settings.MEDIA_ACCEL_REDIRECT:  # nginx sends the bytes (deploy/nginx.conf)
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"{settings.MEDIA_ACCEL_REDIRECT.rstrip('/')}/{key}"
+        return response
     return FileResponse(storage.open(key, "rb"), content_type=content_type)
 
 

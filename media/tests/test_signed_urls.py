@@ -188,3 +188,20 @@ def test_the_work_copy_of_a_checked_upload_is_removed(sample_videos):
     checked.close()
 
     assert not work.exists()
+
+
+def test_behind_nginx_the_bytes_are_handed_over_by_x_accel_redirect(ready_asset, settings):
+    settings.MEDIA_ACCEL_REDIRECT = "/protected-media/"
+    url = f"/api/media/play/{token(ready_asset)}/run-1/240p/seg_000.ts"
+    client = SchemaValidatingClient()
+    client.validate_schema = False  # the body is nginx's to send: the app's answer is empty
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert (
+        response["X-Accel-Redirect"]
+        == f"/protected-media/{ready_asset.prefix}/run-1/240p/seg_000.ts"
+    )
+    assert response["Content-Type"] == "video/mp2t"
+    assert response.content == b""
