@@ -234,6 +234,27 @@ APPLE_CLIENT_IDS = env_list("APPLE_CLIENT_IDS")
 APPLE_JWKS_URL = env_str("APPLE_JWKS_URL", "https://appleid.apple.com/auth/keys")
 OUTBOUND_HTTP_TIMEOUT_SECONDS = env_int("OUTBOUND_HTTP_TIMEOUT_SECONDS", 5)
 
+# --- Store verifiers (billing.providers.apple / google_play / paypal) ------------------------
+# Apple in-app purchases: StoreKit 2 JWS and Server Notifications V2 (app-store-server-library).
+# Roots: paths to DER/PEM files or base64 DER (Apple Root CA G3 from apple.com/certificateauthority).
+APPLE_IAP_BUNDLE_ID = env_str("APPLE_IAP_BUNDLE_ID", "") or ""
+APPLE_IAP_APP_APPLE_ID = env_str("APPLE_IAP_APP_APPLE_ID", "") or ""
+APPLE_IAP_ENVIRONMENT = env_str("APPLE_IAP_ENVIRONMENT", "Production") or "Production"
+APPLE_IAP_ROOT_CERTIFICATES = env_list("APPLE_IAP_ROOT_CERTIFICATES")
+APPLE_IAP_ONLINE_CHECKS = env_bool("APPLE_IAP_ONLINE_CHECKS", True)
+# Google Play Billing: Developer API (androidpublisher v3) and Pub/Sub push notifications.
+GOOGLE_PLAY_PACKAGE_NAME = env_str("GOOGLE_PLAY_PACKAGE_NAME", "") or ""
+GOOGLE_PLAY_SERVICE_ACCOUNT_FILE = env_str("GOOGLE_PLAY_SERVICE_ACCOUNT_FILE", "") or ""
+GOOGLE_PLAY_API_ENDPOINT = env_str("GOOGLE_PLAY_API_ENDPOINT", "https://androidpublisher.googleapis.com/")
+GOOGLE_PLAY_PUSH_AUDIENCE = env_str("GOOGLE_PLAY_PUSH_AUDIENCE", "") or ""
+GOOGLE_PLAY_PUSH_SERVICE_ACCOUNT = env_str("GOOGLE_PLAY_PUSH_SERVICE_ACCOUNT", "") or ""
+GOOGLE_PLAY_PUSH_CERTS_URL = env_str("GOOGLE_PLAY_PUSH_CERTS_URL", "https://www.googleapis.com/oauth2/v1/certs")
+# PayPal: REST API (OAuth client credentials) and webhooks verified by PayPal's verify call.
+PAYPAL_CLIENT_ID = env_str("PAYPAL_CLIENT_ID", "") or ""
+PAYPAL_CLIENT_SECRET = env_str("PAYPAL_CLIENT_SECRET", "") or ""
+PAYPAL_WEBHOOK_ID = env_str("PAYPAL_WEBHOOK_ID", "") or ""
+PAYPAL_API_BASE = env_str("PAYPAL_API_BASE", "https://api-m.paypal.com")
+
 # --- Throttles --------------------------------------------------------------------------------
 THROTTLE_RATES = {
     "anon": env_str("THROTTLE_ANON", "120/min"),
