@@ -9,7 +9,11 @@ from rest_framework import serializers
 
 from billing.models import PaymentMethod, Price, Product, Purchase, Subscription
 from billing.services.grants import subscription_access_until
-from core.serializers import PageQuerySerializer, StrictInputSerializer
+from core.serializers import (
+    NullableNestedOutputSerializer,
+    PageQuerySerializer,
+    StrictInputSerializer,
+)
 
 __all__ = ["PageQuerySerializer"]
 
@@ -31,7 +35,7 @@ class BillingPriceOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "product", "interval", "amount", "currency", "trial_days"]
 
 
-class SubscriptionOutputSerializer(serializers.ModelSerializer):
+class SubscriptionOutputSerializer(NullableNestedOutputSerializer, serializers.ModelSerializer):
     price = BillingPriceOutputSerializer()
     has_access = serializers.SerializerMethodField(
         help_text="Whether this subscription gives premium now (active, trialing, grace, "
@@ -107,7 +111,7 @@ class SubscriptionCancelInputSerializer(StrictInputSerializer):
     )
 
 
-class PurchaseOutputSerializer(serializers.ModelSerializer):
+class PurchaseOutputSerializer(NullableNestedOutputSerializer, serializers.ModelSerializer):
     price = BillingPriceOutputSerializer()
     amount = serializers.IntegerField(help_text="In minor units.")
 

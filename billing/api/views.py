@@ -82,6 +82,7 @@ IDEMPOTENCY_HEADER_OPTIONAL = OpenApiParameter(
 )
 IDEMPOTENCY_ATTR = "idempotency_key"
 VERIFICATION_CODES = [
+    "required",
     error_codes.VERIFICATION_FAILED,
     error_codes.WRONG_APP,
     error_codes.WRONG_ENVIRONMENT,
@@ -333,14 +334,16 @@ class SubscriptionCancelView(APIView):
 
 
 @extend_validation_errors(
-    [error_codes.UNKNOWN_PRICE, error_codes.PRICE_NOT_FOR_THIS],
+    [error_codes.UNKNOWN_PRICE, error_codes.PRICE_NOT_FOR_THIS, "required"],
     field_name="price_id",
     methods=["post"],
 )
 @extend_validation_errors([error_codes.CURRENCY_MISMATCH], field_name="currency", methods=["post"])
 @extend_validation_errors(VERIFICATION_CODES, field_name="signed_transaction", methods=["post"])
 @extend_validation_errors(VERIFICATION_CODES, field_name="purchase_token", methods=["post"])
-@extend_validation_errors([error_codes.UNKNOWN_PRODUCT], field_name="product_id", methods=["post"])
+@extend_validation_errors(
+    [error_codes.UNKNOWN_PRODUCT, "required"], field_name="product_id", methods=["post"]
+)
 @extend_validation_errors(
     [error_codes.IDEMPOTENCY_KEY_REQUIRED, "max_length"],
     field_name=IDEMPOTENCY_ATTR,

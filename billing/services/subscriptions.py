@@ -201,6 +201,16 @@ def _record(user: Any, subscription: Subscription, stripe_sub: Any) -> Subscript
     return sub
 
 
+def _locked(subscription: Subscription) -> Subscription:
+    """The subscription's row, locked for the rest of the transaction (a webhook on the same
+    subscription waits, then re-reads Stripe after our change)."""
+    return (
+        Subscription.objects.select_related("price")
+        .select_for_update(of=("self",))
+        .get(pk=subscription.pk)
+    )
+
+
 def subscription_update(
     *,
     user: Any,
@@ -210,8 +220,27 @@ def subscription_update(
     idempotency_key: str | None,
 ) -> Subscription:
     """Switch monthly <-> yearly (prorated by Stripe) and/or resume a cancellation planned for
-    the period's end (``cancel_at_period_end=False``) or plan one (``True``)."""
+    the period's end (``cancel_at_period_end=False``) or plan one (``True``). The row stays
+    locked across the Stripe calls (see ``billing.services.webhooks``)."""
     _stripe_only(subscription)
+    with transaction.atomic():
+        return _update_locked(
+            user=user,
+            subscription=_locked(subscription),
+            price_id=price_id,
+            cancel_at_period_end=cancel_at_period_end,
+            idempotency_key=idempotency_key,
+        )
+
+
+def _update_locked(
+    *,
+    user: Any,
+    subscription: Subscription,
+    price_id: Any | None,
+    cancel_at_period_end: bool | None,
+    idempotency_key: str | None,
+) -> Subscription:
     if subscription.status not in ACCESS_STATUSES:
         raise BillingConflict(
             f"A {subscription.status} subscription cannot be changed.",
@@ -251,8 +280,21 @@ def subscription_cancel(
     *, user: Any, subscription: Subscription, at_period_end: bool, idempotency_key: str
 ) -> Subscription:
     """Cancel at the period's end (access continues until then; resumable with PUT
-    ``cancel_at_period_end=false``) or now (access ends now)."""
+    ``cancel_at_period_end=false``) or now (access ends now). The row stays locked across the
+    Stripe call."""
     _stripe_only(subscription)
+    with transaction.atomic():
+        return _cancel_locked(
+            user=user,
+            subscription=_locked(subscription),
+            at_period_end=at_period_end,
+            idempotency_key=idempotency_key,
+        )
+
+
+def _cancel_locked(
+    *, user: Any, subscription: Subscription, at_period_end: bool, idempotency_key: str
+) -> Subscription:
     if subscription.status not in ACCESS_STATUSES and subscription.status != "incomplete":
         raise BillingConflict(
             f"A {subscription.status} subscription cannot be cancelled.",

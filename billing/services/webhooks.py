@@ -77,29 +77,39 @@ def _user_for_customer(customer_id: str, user_ref: str = "") -> Any | None:
     return user_id
 
 
-def _stripe_subscription_refresh(*, subscription_id: str, customer_id: str) -> Subscription | None:
-    """Read the subscription from Stripe now and record it (the current state wins)."""
+def _stripe_subscription_refresh(*, subscription_id: str) -> Subscription | None:
+    """Lock our row of the subscription (if we have one), read it from Stripe now and record
+    what Stripe says (inside the caller's transaction)."""
+    list(
+        Subscription.objects.select_for_update().filter(
+            provider="stripe", provider_subscription_id=subscription_id
+        )
+    )
     current = stripe_client.subscription_retrieve(subscription_id=subscription_id)
-    observed = timezone.now()
-    user_id = _user_for_customer(current.customer_id or customer_id, current.user_ref)
+    user_id = _user_for_customer(current.customer_id, current.user_ref)
     if user_id is None:
         logger.warning("stripe subscription %s: no user for its customer", subscription_id)
         return None
     return stripe_subscription_record(
-        user_id=user_id, stripe_sub=current, observed_at=observed, source="webhook"
+        user_id=user_id, stripe_sub=current, observed_at=timezone.now(), source="webhook"
     )
 
 
 def stripe_event_handle(*, event: StripeEvent, digest: str) -> bool:
     """Act on one verified Stripe event, once. Answers False for a replay.
 
-    Provider reads happen before the transaction (a replay already processed is skipped
-    without any), so no row lock is held across a network call."""
+    A subscription event locks our row of that subscription, then re-reads the subscription
+    from Stripe and records what Stripe says now. The API's changes (``subscription_update``,
+    ``subscription_cancel``) hold the same lock across their Stripe call, so a webhook and an
+    API call on one subscription run one after the other and the second always reads Stripe
+    after the first's change: the row ends at Stripe's latest state. If Stripe cannot be
+    reached the transaction rolls back (the event is not stored) and the 503 makes Stripe
+    retry the delivery."""
     if webhook_event_seen(provider="stripe", event_id=event.id):
         return False
-    refreshed = None
+    subscription_id = ""
     if event.subscription is not None:
-        refreshed = stripe_client.subscription_retrieve(subscription_id=event.subscription.id)
+        subscription_id = event.subscription.id
     elif (
         event.money is not None
         and event.subscription_id
@@ -108,20 +118,13 @@ def stripe_event_handle(*, event: StripeEvent, digest: str) -> bool:
         ).exists()
     ):
         # An invoice before its subscription's events: learn the subscription first.
-        refreshed = stripe_client.subscription_retrieve(subscription_id=event.subscription_id)
-    observed = timezone.now()
+        subscription_id = event.subscription_id
     with transaction.atomic():
         row = _claim(provider="stripe", event_id=event.id, event_type=event.type, digest=digest)
         if row is None:
             return False
-        if refreshed is not None:
-            user_id = _user_for_customer(refreshed.customer_id, refreshed.user_ref)
-            if user_id is not None:
-                stripe_subscription_record(
-                    user_id=user_id, stripe_sub=refreshed, observed_at=observed, source="webhook"
-                )
-            else:
-                logger.warning("stripe event %s: no user for customer", event.id)
+        if subscription_id:
+            _stripe_subscription_refresh(subscription_id=subscription_id)
         _stripe_money(event)
         _stripe_card(event)
         _done(row)
