@@ -29,4 +29,10 @@ urlpatterns = [
     path("webhooks", webhooks.StripeWebhookDefaultView.as_view(), name="payments-webhooks"),
     path("webhooks/stripe", webhooks.StripeWebhookView.as_view(), name="payments-webhooks-stripe"),
     path("webhooks/apple", webhooks.AppleWebhookView.as_view(), name="payments-webhooks-apple"),
+    path(
+        "webhooks/google-play",
+        webhooks.GooglePlayWebhookView.as_view(),
+        name="payments-webhooks-google-play",
+    ),
+    path("webhooks/paypal", webhooks.PaypalWebhookView.as_view(), name="payments-webhooks-paypal"),
 ]

@@ -191,3 +191,37 @@ AppleWebhookView = _store_view(
     "billing retry, expiry, revocation, refund) are applied in the order of Apple's "
     "`signedDate`; a refund ends the entitlement.",
 )
+
+
+def _google_play_verify(request: Request) -> NotificationEvent:
+    from billing.providers import google_play
+
+    return google_play.notification_verify(
+        body=request.body, authorization=request.headers.get("Authorization", "")
+    )
+
+
+def _paypal_verify(request: Request) -> NotificationEvent:
+    from billing.providers import paypal
+
+    return paypal.notification_verify(body=request.body, headers=request.headers)
+
+
+GooglePlayWebhookView = _store_view(
+    provider="google_play",
+    verify=_google_play_verify,
+    summary="Google Play real-time developer notifications (Pub/Sub push)",
+    doc="A Pub/Sub push (`message.data` is the base64 notification) with `Authorization: "
+    "Bearer <Google-signed OIDC token>` of the push subscription's service account, checked "
+    "(audience, issuer, email). Subscription notifications re-read the purchase from the Play "
+    "Developer API (the store's current state wins); voided purchases end the entitlement.",
+)
+PaypalWebhookView = _store_view(
+    provider="paypal",
+    verify=_paypal_verify,
+    summary="PayPal webhooks",
+    doc="Verified through PayPal's verify-webhook-signature call with the delivery's raw "
+    "bytes and our webhook id. `BILLING.SUBSCRIPTION.*` update the subscription (its "
+    "`custom_id` is the user's public id), `PAYMENT.SALE.*` log charges, refunds and "
+    "reversals.",
+)

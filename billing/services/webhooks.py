@@ -288,6 +288,11 @@ def _store_apply(event: NotificationEvent) -> None:
                 state=state,
                 source="webhook",
             )
+    if subscription is None and tx is not None and tx.kind == PurchaseKind.SUBSCRIPTION:
+        # A payment or refund of a subscription the store names by id (PayPal sales).
+        subscription = Subscription.objects.filter(
+            provider=provider, provider_subscription_id=tx.original_transaction_id
+        ).first()
     purchase = None
     if tx is not None and tx.kind == PurchaseKind.ONE_TIME:
         purchase = (
