@@ -242,6 +242,8 @@ APPLE_IAP_APP_APPLE_ID = env_str("APPLE_IAP_APP_APPLE_ID", "") or ""
 APPLE_IAP_ENVIRONMENT = env_str("APPLE_IAP_ENVIRONMENT", "Production") or "Production"
 APPLE_IAP_ROOT_CERTIFICATES = env_list("APPLE_IAP_ROOT_CERTIFICATES")
 APPLE_IAP_ONLINE_CHECKS = env_bool("APPLE_IAP_ONLINE_CHECKS", True)
+# A production server also accepts sandbox purchases (App Review); they say environment=sandbox.
+APPLE_IAP_ALLOW_SANDBOX = env_bool("APPLE_IAP_ALLOW_SANDBOX", False)
 # Google Play Billing: Developer API (androidpublisher v3) and Pub/Sub push notifications.
 GOOGLE_PLAY_PACKAGE_NAME = env_str("GOOGLE_PLAY_PACKAGE_NAME", "") or ""
 GOOGLE_PLAY_SERVICE_ACCOUNT_FILE = env_str("GOOGLE_PLAY_SERVICE_ACCOUNT_FILE", "") or ""

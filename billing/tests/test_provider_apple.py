@@ -60,6 +60,7 @@ def configured(settings, signer):
     settings.APPLE_IAP_ENVIRONMENT = "Production"
     settings.APPLE_IAP_ROOT_CERTIFICATES = [base64.b64encode(signer.root_der).decode()]
     settings.APPLE_IAP_ONLINE_CHECKS = False
+    settings.APPLE_IAP_ALLOW_SANDBOX = False
     yield settings
     apple.verifier_cache_clear()
 
@@ -154,6 +155,35 @@ def test_a_sandbox_server_accepts_sandbox_transactions_and_says_so(configured, s
     transaction = apple.transaction_verify(signed_transaction=signed)
 
     assert transaction == expected_transaction(environment=Environment.SANDBOX)
+
+
+def test_a_production_server_may_accept_sandbox_purchases_for_app_review(configured, signer):
+    configured.APPLE_IAP_ALLOW_SANDBOX = True
+
+    sandbox = apple.transaction_verify(
+        signed_transaction=signer.sign(transaction_payload(environment="Sandbox"))
+    )
+    production = apple.transaction_verify(signed_transaction=signer.sign(transaction_payload()))
+
+    assert sandbox == expected_transaction(environment=Environment.SANDBOX)
+    assert production == expected_transaction()
+
+
+def test_the_sandbox_fallback_still_checks_everything_else(configured, signer, stranger):
+    configured.APPLE_IAP_ALLOW_SANDBOX = True
+
+    with pytest.raises(VerificationError) as foreign:
+        apple.transaction_verify(
+            signed_transaction=stranger.sign(transaction_payload(environment="Sandbox"))
+        )
+    with pytest.raises(VerificationError) as other_app:
+        apple.transaction_verify(
+            signed_transaction=signer.sign(
+                transaction_payload(environment="Sandbox", bundleId="com.someone.else")
+            )
+        )
+
+    assert (foreign.value.code, other_app.value.code) == ("invalid_signature", "wrong_app")
 
 
 def test_a_tampered_payload_is_rejected(configured, signer):
@@ -523,6 +553,40 @@ def test_a_notification_for_another_app_or_environment_is_rejected(
         apple.notification_verify(body=body(signer.sign(payload)))
 
     assert caught.value.code == code
+
+
+def test_a_sandbox_notification_is_accepted_when_sandbox_is_allowed(configured, signer):
+    configured.APPLE_IAP_ALLOW_SANDBOX = True
+    payload = notification_payload(
+        signer,
+        notification_type="DID_RENEW",
+        transaction=transaction_payload(environment="Sandbox"),
+        renewal=renewal_payload(environment="Sandbox"),
+        status=1,
+        environment="Sandbox",
+        app_apple_id=None,
+    )
+
+    event = apple.notification_verify(body=body(signer.sign(payload)))
+
+    assert event.environment == Environment.SANDBOX
+    assert event.state is not None
+    assert (event.state.status, event.state.environment) == (
+        SubscriptionStatus.ACTIVE,
+        Environment.SANDBOX,
+    )
+
+
+def test_the_sandbox_fallback_keeps_refusing_another_apps_production_notification(
+    configured, signer
+):
+    configured.APPLE_IAP_ALLOW_SANDBOX = True
+    payload = notification_payload(signer, notification_type="TEST", app_apple_id=999)
+
+    with pytest.raises(VerificationError) as caught:
+        apple.notification_verify(body=body(signer.sign(payload)))
+
+    assert caught.value.code == "wrong_app"
 
 
 def test_a_tampered_notification_is_rejected(configured, signer):

@@ -400,6 +400,7 @@ def test_a_refused_service_account_token_is_transient(play, httpserver, tmp_path
         google_play.subscription_get(purchase_token=TOKEN)
 
     assert api_calls(httpserver) == []
+    assert [request.path for request, _ in httpserver.log] == ["/token"]
 
 
 def test_a_slow_google_times_out_as_transient(play, httpserver):

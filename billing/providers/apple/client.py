@@ -137,8 +137,9 @@ def _verifier(
     )
 
 
-def verifier() -> SignedDataVerifier:
-    """The verifier for the current settings (built once per distinct configuration)."""
+def verifier(*, sandbox: bool = False) -> SignedDataVerifier:
+    """The verifier for the current settings (built once per distinct configuration);
+    ``sandbox=True``: the same one for the Sandbox environment."""
     problem = configuration_problem()
     if problem is not None:
         raise ProviderUnavailable(
@@ -146,7 +147,7 @@ def verifier() -> SignedDataVerifier:
         )
     return _verifier(
         tuple(settings.APPLE_IAP_ROOT_CERTIFICATES),
-        str(settings.APPLE_IAP_ENVIRONMENT).strip().lower(),
+        "sandbox" if sandbox else str(settings.APPLE_IAP_ENVIRONMENT).strip().lower(),
         settings.APPLE_IAP_BUNDLE_ID,
         str(settings.APPLE_IAP_APP_APPLE_ID).strip(),
         bool(settings.APPLE_IAP_ONLINE_CHECKS),
@@ -189,17 +190,38 @@ def _verified(call: Any, signed: str) -> Any:
         ) from exc
 
 
+def _sandbox_fallback() -> bool:
+    """App Review buys in the sandbox against the production app: with
+    ``APPLE_IAP_ALLOW_SANDBOX`` a production server accepts sandbox data too (reported with
+    ``environment=sandbox``, so the caller can tell), as Apple recommends."""
+    production = str(settings.APPLE_IAP_ENVIRONMENT).strip().lower() == "production"
+    return production and bool(settings.APPLE_IAP_ALLOW_SANDBOX)
+
+
+def _decode(method: str, signed: str) -> Any:
+    try:
+        return _verified(getattr(verifier(), method), signed)
+    except VerificationError as exc:
+        # A sandbox notification has no appAppleId, so production calls it another app.
+        if exc.code not in ("wrong_environment", "wrong_app") or not _sandbox_fallback():
+            raise
+        try:
+            return _verified(getattr(verifier(sandbox=True), method), signed)
+        except VerificationError:
+            raise exc from None
+
+
 def signed_transaction_decode(signed_transaction: str) -> JWSTransactionDecodedPayload:
     """Verify a JWS transaction and return the library's decoded payload."""
-    return _verified(verifier().verify_and_decode_signed_transaction, signed_transaction)
+    return _decode("verify_and_decode_signed_transaction", signed_transaction)
 
 
 def signed_renewal_info_decode(signed_renewal_info: str) -> JWSRenewalInfoDecodedPayload:
-    return _verified(verifier().verify_and_decode_renewal_info, signed_renewal_info)
+    return _decode("verify_and_decode_renewal_info", signed_renewal_info)
 
 
 def signed_notification_decode(signed_payload: str) -> ResponseBodyV2DecodedPayload:
-    return _verified(verifier().verify_and_decode_notification, signed_payload)
+    return _decode("verify_and_decode_notification", signed_payload)
 
 
 def apple_datetime(milliseconds: int | None) -> dt.datetime | None:
