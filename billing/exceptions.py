@@ -31,7 +31,10 @@ class ProviderUnavailableError(APIException):
 
 
 class WebhookSignatureInvalid(APIException):
-    status_code = status.HTTP_401_UNAUTHORIZED
+    """A 400, as Stripe documents for a failed signature check (a 401 would invite a user
+    token, which webhooks never carry)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
     default_detail = "The notification's signature is missing or does not match."
     default_code = error_codes.INVALID_SIGNATURE
 

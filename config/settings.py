@@ -369,7 +369,6 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode409BillingEnum": "billing.error_codes.ErrorCode409BillingEnum.choices",
         "ErrorCode503BillingEnum": "billing.error_codes.ErrorCode503BillingEnum.choices",
         "ErrorCode400WebhookEnum": "billing.error_codes.ErrorCode400WebhookEnum.choices",
-        "ErrorCode401WebhookEnum": "billing.error_codes.ErrorCode401WebhookEnum.choices",
         "BillingProviderEnum": "billing.models.Provider.choices",
         "PurchaseProviderEnum": "billing.api.serializers.PurchaseProvider.choices",
         "FavoriteKindEnum": "profiles.choices.FavoriteKind.choices",

@@ -9,7 +9,7 @@
 * ``/api/payments/webhooks/paypal``: verified by PayPal's verify-webhook-signature call.
 
 Answers: 200 ``{"received": true, "duplicate": ...}`` (a replay is acknowledged and ignored);
-401 ``invalid_signature`` / 400 ``invalid_payload`` (nothing stored: the sender should not
+400 ``invalid_signature`` / ``invalid_payload`` (nothing stored: the sender should not
 retry a forgery); 503 when the provider is not configured or its API could not be reached for
 the re-read (the sender retries later, and the event was not stored).
 """
@@ -44,14 +44,8 @@ ErrorResponse400WebhookSerializer = error_envelope_serializer(
     status_code=400,
     codes=error_codes.ErrorCode400WebhookEnum,
     suffix="Webhook",
-    doc="The envelope of a 400: the notification is signed but cannot be read or is not for "
-    "this app. Nothing was stored.",
-)
-ErrorResponse401WebhookSerializer = error_envelope_serializer(
-    status_code=401,
-    codes=error_codes.ErrorCode401WebhookEnum,
-    suffix="Webhook",
-    doc="The envelope of a 401: the signature is missing or wrong. Nothing was stored.",
+    doc="The envelope of a 400: the signature is missing or wrong (`invalid_signature`), or "
+    "the notification cannot be read or is not for this app. Nothing was stored.",
 )
 ErrorResponse503WebhookSerializer = error_envelope_serializer(
     status_code=503,
@@ -63,7 +57,6 @@ ErrorResponse503WebhookSerializer = error_envelope_serializer(
 RESPONSES = {
     200: WebhookAckOutputSerializer,
     400: ErrorResponse400WebhookSerializer,
-    401: ErrorResponse401WebhookSerializer,
     503: ErrorResponse503WebhookSerializer,
 }
 

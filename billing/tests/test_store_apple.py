@@ -255,7 +255,7 @@ def test_a_notification_signed_by_another_chain_is_refused_and_not_stored(api_cl
         status=1,
     )
 
-    assert response.status_code == 401
+    assert response.status_code == 400
     assert response.json()["code"] == "invalid_signature"
     assert WebhookEvent.objects.count() == 0
     assert Subscription.objects.count() == 0

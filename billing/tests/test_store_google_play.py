@@ -201,7 +201,7 @@ def test_a_push_with_a_wrong_token_is_refused_and_not_stored(api_client, play, p
     wrong_audience = push(api_client, push_signer, notification, aud="https://elsewhere.example")
     forged = push(api_client, PushSigner.create(kid="push-key-1"), notification)
 
-    assert (wrong_audience.status_code, forged.status_code) == (401, 401)
+    assert (wrong_audience.status_code, forged.status_code) == (400, 400)
     assert WebhookEvent.objects.count() == 0
 
 

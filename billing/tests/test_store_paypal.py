@@ -130,5 +130,5 @@ def test_a_delivery_signed_by_someone_else_is_refused_and_not_stored(alice, api_
         "POST", HOOK, json.dumps(payload).encode(), content_type="application/json"
     )
 
-    assert (response.status_code, unsigned.status_code) == (401, 401)
+    assert (response.status_code, unsigned.status_code) == (400, 400)
     assert (WebhookEvent.objects.count(), Subscription.objects.count()) == (0, 0)

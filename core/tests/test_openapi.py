@@ -18,6 +18,12 @@ PUBLIC_OPERATIONS = {
     "POST /api/auth/password-reset/confirm",
     "POST /api/auth/social/google",
     "POST /api/auth/social/apple",
+    # Payment providers' webhooks: authenticated by their signatures, not by a user token.
+    "POST /api/payments/webhooks",
+    "POST /api/payments/webhooks/stripe",
+    "POST /api/payments/webhooks/apple",
+    "POST /api/payments/webhooks/google-play",
+    "POST /api/payments/webhooks/paypal",
 }
 
 
