@@ -21,3 +21,11 @@ def google_play_purchase_acknowledge(*, product_id: str, purchase_token: str, ki
 
     google_play_acknowledge(product_id=product_id, purchase_token=purchase_token, kind=kind)
     return "acknowledged"
+
+
+@shared_task
+def idempotency_keys_purge() -> int:
+    """Forget idempotency answers older than a day (periodic, see CELERY_BEAT_SCHEDULE)."""
+    from billing.services.idempotency import idempotency_keys_purge as purge
+
+    return purge()

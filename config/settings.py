@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.used_nonces_purge",
         "schedule": 3600.0,
     },
+    "purge-old-idempotency-keys": {
+        "task": "billing.tasks.idempotency_keys_purge",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Auth -------------------------------------------------------------------------------------
@@ -274,6 +278,14 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
 STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
 # Seconds a Stripe-Signature timestamp may be old (the SDK's default is 300).
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
+# An auto-renewing subscription's premium lasts this long past the period's end, so access does
+# not lapse between the renewal and its notification (a store's failure or expiry notice ends
+# it at once).
+BILLING_RENEWAL_LEEWAY_SECONDS = env_int("BILLING_RENEWAL_LEEWAY_SECONDS", 6 * 3600)
+# Idempotency keys: kept this long; a request still "running" after IDEMPOTENCY_STALE_SECONDS
+# is taken as abandoned (its process died) and the key may run again.
+IDEMPOTENCY_KEY_TTL_SECONDS = env_int("IDEMPOTENCY_KEY_TTL_SECONDS", 24 * 3600)
+IDEMPOTENCY_STALE_SECONDS = env_int("IDEMPOTENCY_STALE_SECONDS", 300)
 
 # --- Throttles --------------------------------------------------------------------------------
 THROTTLE_RATES = {

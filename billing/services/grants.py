@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from billing.hooks import BillingStateChange, billing_state_changed
@@ -67,9 +68,10 @@ def state_change_record(
 
 def subscription_access_until(*, subscription: Subscription) -> tuple[bool, dt.datetime | None]:
     """(grants access, until when). Active/trialing: to the period's end (a renewal moves it
-    on). Grace: to the grace end, or open until the store says otherwise. Billing retry: open
-    (the store still retries and says the user keeps access) until the store reports expiry.
-    Any other state: no access."""
+    on), plus ``BILLING_RENEWAL_LEEWAY_SECONDS`` while it renews automatically, so access does
+    not lapse between the renewal and its notification. Grace: to the grace end, or open
+    until the store says otherwise. Billing retry: open (the store still retries and says the
+    user keeps access) until the store reports expiry. Any other state: no access."""
     status = subscription.status
     if status not in ACCESS_STATUSES:
         return False, None
@@ -77,7 +79,10 @@ def subscription_access_until(*, subscription: Subscription) -> tuple[bool, dt.d
         return True, subscription.grace_until
     if status == Subscription.Status.BILLING_RETRY:
         return True, None
-    return True, subscription.current_period_end
+    end = subscription.current_period_end
+    if end is not None and not subscription.cancel_at_period_end:
+        end += dt.timedelta(seconds=settings.BILLING_RENEWAL_LEEWAY_SECONDS)
+    return True, end
 
 
 def subscription_entitlement_sync(*, subscription: Subscription) -> None:

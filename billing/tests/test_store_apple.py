@@ -2,6 +2,7 @@
 certificate chain made for the test session (billing/tests/providers_support/apple.py)."""
 
 import base64
+import datetime as dt
 import json
 
 import pytest
@@ -84,7 +85,8 @@ def test_an_app_store_subscription_makes_the_user_premium_everywhere(
         "com.fitcore.premium.monthly",
     )
     assert user_is_premium(user=alice) is True
-    assert Entitlement.objects.get().valid_until == sub.current_period_end
+    # Auto-renewing: premium lasts BILLING_RENEWAL_LEEWAY_SECONDS (6 h) past the period's end.
+    assert Entitlement.objects.get().valid_until == sub.current_period_end + dt.timedelta(hours=6)
 
 
 def test_a_one_time_app_store_purchase_unlocks_that_workout(
@@ -196,8 +198,6 @@ def notify(client, signer, **kwargs):
 def test_notifications_follow_the_subscription_and_replays_are_ignored(
     alice, alice_client, api_client, apple_store
 ):
-    import datetime as dt
-
     post_transaction(
         alice_client, apple_store.sign(transaction_payload(appAccountToken=str(alice.public_id)))
     )

@@ -100,7 +100,7 @@ def test_stripe_events_after_payment_make_it_active_premium_and_log_the_charge(
     assert (entitlement.kind, entitlement.source, entitlement.valid_until) == (
         "premium",
         "subscription",
-        period_end,
+        period_end + dt.timedelta(hours=6),  # the renewal leeway
     )
     assert user_is_premium(user=alice) is True
     payment = Payment.objects.get()
@@ -270,7 +270,9 @@ def test_switching_monthly_to_yearly_is_prorated_at_stripe(
     ][-1]
     assert update[2]["proration_behavior"] == "create_prorations"
     assert update[2]["items"]["0"]["price"] == "price_yearly"
-    assert sub.current_period_end == Entitlement.objects.get(subscription=sub).valid_until
+    assert Entitlement.objects.get(
+        subscription=sub
+    ).valid_until == sub.current_period_end + dt.timedelta(hours=6)
 
 
 def test_cancel_at_period_end_keeps_access_and_can_be_resumed(
@@ -287,6 +289,9 @@ def test_cancel_at_period_end_keeps_access_and_can_be_resumed(
     assert canceled.status_code == 200
     assert (canceled.json()["status"], canceled.json()["cancel_at_period_end"]) == ("active", True)
     assert user_is_premium(user=alice) is True
+    sub.refresh_from_db()
+    # Not renewing: premium ends exactly at the period's end (no leeway).
+    assert Entitlement.objects.get(subscription=sub).valid_until == sub.current_period_end
 
     resumed = alice_client.put(f"{URL}/{sub.pk}", {"cancel_at_period_end": False}, format="json")
 
@@ -363,3 +368,54 @@ def test_another_users_subscription_is_not_found(
         snapshot=snapshot,
     )
     assert stripe_api.calls == []
+
+
+def test_a_request_still_running_under_the_key_is_a_conflict(
+    alice, alice_client, catalog, stripe_api
+):
+    subscribe(alice_client, catalog["monthly"], key="k")
+    IdempotencyKey.objects.update(response_status=None, response_body=None)  # as if running
+
+    response = subscribe(alice_client, catalog["monthly"], key="k")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "idempotency_request_in_progress"
+
+
+def test_a_request_whose_process_died_is_taken_over_by_a_retry(
+    alice, alice_client, catalog, stripe_api
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    first = subscribe(alice_client, catalog["monthly"], key="k")
+    # The process died after Stripe answered, before the answer was stored.
+    IdempotencyKey.objects.update(
+        response_status=None,
+        response_body=None,
+        created_at=timezone.now() - dt.timedelta(minutes=10),
+    )
+
+    retry = subscribe(alice_client, catalog["monthly"], key="k")
+
+    assert retry.status_code == 201
+    assert retry.json()["subscription"]["id"] == first.json()["subscription"]["id"]
+    assert Subscription.objects.count() == 1
+    # Stripe saw the same idempotency key twice and answered the first subscription again.
+    assert len(stripe_api.subscriptions) == 1
+
+
+def test_old_idempotency_keys_are_purged(alice, alice_client, catalog, stripe_api):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from billing.tasks import idempotency_keys_purge
+
+    subscribe(alice_client, catalog["monthly"], key="old")
+    IdempotencyKey.objects.update(created_at=timezone.now() - dt.timedelta(days=2))
+    subscribe(alice_client, catalog["yearly"], key="new")
+
+    assert idempotency_keys_purge() == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
