@@ -28,7 +28,7 @@ from billing import error_codes, selectors
 from billing.exceptions import ProviderUnavailableError
 from billing.providers.types import ProviderUnavailable, VerificationError
 from billing.services import idempotency, methods, purchases, store, subscriptions
-from core.openapi import error_envelope_serializer
+from core.openapi import BulkErrorResponse400Serializer, error_envelope_serializer
 from core.pagination import CatalogPagination
 
 from .serializers import (
@@ -183,7 +183,7 @@ class SubscriptionListCreateView(APIView):
         description="Newest first, from Stripe, the App Store, Google Play and PayPal alike. "
         "`has_access`: premium now. Limit/offset pagination with `count`.",
         parameters=[PageQuerySerializer],
-        responses={200: SubscriptionPageOutputSerializer},
+        responses={200: SubscriptionPageOutputSerializer, 400: BulkErrorResponse400Serializer},
     )
     def get(self, request: Request) -> Response:
         return _page(
@@ -360,7 +360,7 @@ class PurchaseListCreateView(APIView):
         operation_id="payments_purchases_list",
         summary="The caller's one-time purchases (every store)",
         parameters=[PageQuerySerializer],
-        responses={200: PurchasePageOutputSerializer},
+        responses={200: PurchasePageOutputSerializer, 400: BulkErrorResponse400Serializer},
     )
     def get(self, request: Request) -> Response:
         return _page(
@@ -450,7 +450,7 @@ class PaymentMethodListCreateView(APIView):
         description="Brand, last 4, expiry, and which one is the default (it pays the "
         "subscription). The default comes first.",
         parameters=[PageQuerySerializer],
-        responses={200: PaymentMethodPageOutputSerializer},
+        responses={200: PaymentMethodPageOutputSerializer, 400: BulkErrorResponse400Serializer},
     )
     def get(self, request: Request) -> Response:
         return _page(
@@ -470,6 +470,7 @@ class PaymentMethodListCreateView(APIView):
         request=PaymentMethodCreateInputSerializer,
         responses={
             201: PaymentMethodSetupOutputSerializer,
+            409: ErrorResponse409BillingSerializer,
             503: ErrorResponse503BillingSerializer,
         },
     )
