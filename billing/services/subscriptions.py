@@ -151,6 +151,9 @@ def subscription_create_web(
             "You already have an active subscription; change or cancel it instead.",
             code=error_codes.ALREADY_SUBSCRIBED,
         )
+    resumed = _incomplete_resume(user=user, price=price)
+    if resumed is not None:
+        return resumed
     customer_id = stripe_customer_get_or_create(user=user)
     default_method = (
         PaymentMethod.objects.filter(user=user, is_default=True)
@@ -176,6 +179,36 @@ def subscription_create_web(
         actor=user,
     )
     return SubscriptionStarted(subscription=sub, client_secret=stripe_sub.client_secret)
+
+
+def _incomplete_resume(*, user: Any, price: Price) -> SubscriptionStarted | None:
+    """The caller's incomplete Stripe subscription to the same price, with its first invoice's
+    client secret again: a second tap (or a retry under a new key) does not start a second
+    subscription at Stripe. None when there is none, or Stripe no longer holds it open."""
+    pending = (
+        Subscription.objects.filter(
+            user=user, provider="stripe", price=price, status=Subscription.Status.INCOMPLETE
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if pending is None:
+        return None
+    current = stripe_client.subscription_retrieve(
+        subscription_id=pending.provider_subscription_id, with_invoice=True
+    )
+    sub, _ = subscription_state_apply(
+        user_id=user.pk,
+        provider="stripe",
+        provider_subscription_id=pending.provider_subscription_id,
+        price=price,
+        state=current.as_state(at=timezone.now()),
+        source=Source,
+        actor=user,
+    )
+    if sub.status != Subscription.Status.INCOMPLETE or not current.client_secret:
+        return None
+    return SubscriptionStarted(subscription=sub, client_secret=current.client_secret)
 
 
 def _stripe_only(subscription: Subscription) -> None:

@@ -46,6 +46,7 @@ class FakeStripe:
         self.payment_intents: dict[str, dict[str, Any]] = {}
         self.setup_intents: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        self.invoices: dict[str, dict[str, Any]] = {}  # subscription id -> its first invoice
         self.detached: list[str] = []
         self.prices: dict[
             str, dict[str, Any]
@@ -210,16 +211,23 @@ class FakeStripe:
             sub["items"]["data"][0]["current_period_end"] = now + trial * DAY
         self.subscriptions[sub["id"]] = sub
         price = self.prices[price_id]
-        out = dict(sub)
-        out["latest_invoice"] = self._invoice(
+        invoice = self._invoice(
             sub, amount=0 if trial else price["amount"], currency=price["currency"]
         )
-        return self._json(out)
+        self.invoices[sub["id"]] = invoice
+        sub["latest_invoice"] = invoice["id"]
+        return self._json(dict(sub, latest_invoice=invoice))
 
     def subscription_get(self, body: dict[str, Any], id: str) -> Response:
         if id not in self.subscriptions:
             return self._error(404, "invalid_request_error", f"No such subscription: '{id}'")
-        return self._json(self.subscriptions[id])
+        sub = self.subscriptions[id]
+        if body.get("expand[0]") == "latest_invoice.confirmation_secret" and id in self.invoices:
+            invoice = dict(self.invoices[id])
+            if sub["status"] != "incomplete":
+                invoice["status"] = "paid"
+            return self._json(dict(sub, latest_invoice=invoice))
+        return self._json(sub)
 
     def subscription_update(self, body: dict[str, Any], id: str) -> Response:
         sub = self.subscriptions.get(id)

@@ -419,3 +419,52 @@ def test_old_idempotency_keys_are_purged(alice, alice_client, catalog, stripe_ap
 
     assert idempotency_keys_purge() == 1
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_a_second_tap_resumes_the_incomplete_subscription_instead_of_a_new_one(
+    alice_client, catalog, stripe_api
+):
+    first = subscribe(alice_client, catalog["monthly"], key="tap-1").json()
+
+    second = subscribe(alice_client, catalog["monthly"], key="tap-2")
+
+    assert second.status_code == 201
+    assert second.json() == first
+    assert len(stripe_api.subscriptions) == 1
+    assert Subscription.objects.count() == 1
+
+
+def test_an_incomplete_subscription_stripe_already_moved_on_is_not_resumed(
+    alice_client, catalog, stripe_api
+):
+    first = subscribe(alice_client, catalog["monthly"], key="tap-1").json()
+    sub_id = Subscription.objects.get().provider_subscription_id
+    stripe_api.subscriptions[sub_id]["status"] = "incomplete_expired"
+
+    second = subscribe(alice_client, catalog["monthly"], key="tap-2").json()
+
+    assert second["subscription"]["id"] != first["subscription"]["id"]
+    assert sorted(Subscription.objects.values_list("status", flat=True)) == [
+        "expired",
+        "incomplete",
+    ]
+
+
+def test_a_webhook_while_stripe_is_down_is_a_503_and_stored_only_on_the_retry(
+    alice, alice_client, api_client, catalog, stripe_api
+):
+    from billing.models import WebhookEvent
+
+    subscribe(alice_client, catalog["monthly"])
+    obj = stripe_api.activate(Subscription.objects.get().provider_subscription_id)
+    payload = event("customer.subscription.updated", obj)
+    stripe_api.fail_with = 500
+
+    down = post_event(api_client, payload)
+
+    assert down.status_code == 503
+    assert WebhookEvent.objects.count() == 0
+    assert Subscription.objects.get().status == "incomplete"
+    stripe_api.fail_with = None
+    assert post_event(api_client, payload).json() == {"received": True, "duplicate": False}
+    assert Subscription.objects.get().status == "active"

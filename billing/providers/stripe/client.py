@@ -188,9 +188,14 @@ def subscription_create(
     return subscription_from_object(_as_dict(sub))
 
 
-def subscription_retrieve(*, subscription_id: str) -> StripeSubscription:
+def subscription_retrieve(
+    *, subscription_id: str, with_invoice: bool = False
+) -> StripeSubscription:
+    """The subscription as Stripe has it now; ``with_invoice`` expands the latest invoice's
+    confirmation secret (for an incomplete subscription the app still has to confirm)."""
+    params: Any = {"expand": ["latest_invoice.confirmation_secret"]} if with_invoice else None
     with _errors():
-        sub = _client().v1.subscriptions.retrieve(subscription_id)
+        sub = _client().v1.subscriptions.retrieve(subscription_id, params=params)
     return subscription_from_object(_as_dict(sub))
 
 
