@@ -137,3 +137,77 @@ def test_a_store_payment_is_not_refunded_from_the_admin(admin_client, alice, cat
 
     assert Payment.objects.count() == 1
     assert stripe_api.refunds == {}
+
+
+def test_an_admin_creates_a_product_with_prices_mapped_to_every_store(admin_client):
+    from billing.models import Price, Product
+
+    response = admin_client.post(
+        "/admin/billing/product/add/",
+        {
+            "name": "Premium",
+            "kind": "subscription",
+            "grants": "premium",
+            "meal_plan_package": "",
+            "is_active": "on",
+            "prices-TOTAL_FORMS": "1",
+            "prices-INITIAL_FORMS": "0",
+            "prices-MIN_NUM_FORMS": "0",
+            "prices-MAX_NUM_FORMS": "1000",
+            "prices-0-interval": "year",
+            "prices-0-amount": "7999",
+            "prices-0-currency": "EUR",
+            "prices-0-trial_days": "7",
+            "prices-0-stripe_price_id": "price_yearly",
+            "prices-0-app_store_product_id": "com.fitcore.premium.yearly",
+            "prices-0-google_play_product_id": "premium",
+            "prices-0-google_play_base_plan_id": "yearly",
+            "prices-0-paypal_plan_id": "P-YEARLY",
+            "prices-0-is_active": "on",
+        },
+    )
+
+    assert response.status_code == 302, response.content[:3000]
+    price = Price.objects.get()
+    assert (price.product, price.interval, price.amount, price.trial_days) == (
+        Product.objects.get(),
+        "year",
+        7999,
+        7,
+    )
+    assert (
+        price.stripe_price_id,
+        price.app_store_product_id,
+        price.google_play_base_plan_id,
+        price.paypal_plan_id,
+    ) == (
+        "price_yearly",
+        "com.fitcore.premium.yearly",
+        "yearly",
+        "P-YEARLY",
+    )
+
+
+def test_a_one_time_product_with_a_monthly_price_is_refused(admin_client):
+    from billing.models import Price, Product
+
+    response = admin_client.post(
+        "/admin/billing/product/add/",
+        {
+            "name": "Keto month",
+            "kind": "one_time",
+            "grants": "meal_plan_package",
+            "meal_plan_package": "keto-month",
+            "prices-TOTAL_FORMS": "1",
+            "prices-INITIAL_FORMS": "0",
+            "prices-MIN_NUM_FORMS": "0",
+            "prices-MAX_NUM_FORMS": "1000",
+            "prices-0-interval": "month",
+            "prices-0-amount": "1299",
+            "prices-0-currency": "EUR",
+            "prices-0-trial_days": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert (Product.objects.count(), Price.objects.count()) == (0, 0)
