@@ -132,3 +132,19 @@ def test_a_bought_meal_plan_package_unlocks_that_package_only(alice):
     assert meal_plan_package_access(user=alice, package="keto-month").reason == "purchased"
     assert meal_plan_package_access(user=alice, package="vegan-month").allowed is False
     assert Subscription.objects.count() == 0
+
+
+def test_a_half_configured_stripe_fails_the_system_checks(settings):
+    from billing.checks import stripe_settings_check
+
+    settings.STRIPE_SECRET_KEY = "sk_live_x"
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    assert [p.id for p in stripe_settings_check(None)] == ["billing.E001"]
+
+    settings.STRIPE_SECRET_KEY = ""
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_x"
+    assert [p.id for p in stripe_settings_check(None)] == ["billing.E002"]
+
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    settings.STRIPE_API_VERSION = "2024-06-20"
+    assert [p.id for p in stripe_settings_check(None)] == ["billing.W002"]
