@@ -24,6 +24,7 @@ UNKNOWN_PRODUCT = "unknown_product"
 PURCHASE_CLAIMED = "purchase_claimed_by_another_user"
 STRIPE_REFUSED = "stripe_invalid_request"
 CARD_DECLINED = "card_declined"
+NOT_REFUNDABLE = "not_refundable"  # the admin refund action
 
 
 class ErrorCode400BillingEnum(TextChoices):

@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from billing import error_codes, selectors
 from billing.exceptions import ProviderUnavailableError
+from billing.models import Subscription
 from billing.providers.types import ProviderUnavailable, VerificationError
 from billing.services import idempotency, methods, purchases, store, subscriptions
 from core.openapi import BulkErrorResponse400Serializer, error_envelope_serializer
@@ -417,7 +418,7 @@ class PurchaseListCreateView(APIView):
                         purchase_token=data.get("purchase_token", ""),
                         product_id=data.get("product_id", ""),
                     )
-                is_sub = claimed.__class__.__name__ == "Subscription"
+                is_sub = isinstance(claimed, Subscription)
                 body = {
                     "kind": "subscription" if is_sub else "purchase",
                     "purchase": None if is_sub else claimed,

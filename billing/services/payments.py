@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from billing import error_codes
 from billing.exceptions import BillingConflict
 from billing.models import Payment, Purchase, Subscription
 from billing.providers.stripe import client as stripe_client
@@ -106,11 +107,11 @@ def payment_refund(*, actor: Any, payment: Payment, amount: int | None = None) -
     if payment.provider != "stripe" or payment.kind not in {"charge", "renewal"}:
         raise BillingConflict(
             "Only Stripe charges are refunded from here; store refunds arrive by notification.",
-            code="not_refundable",
+            code=error_codes.NOT_REFUNDABLE,
         )
     if payment.status != Payment.Status.SUCCEEDED or not payment.stripe_payment_intent_id:
         raise BillingConflict(
-            "This payment has no settled Stripe charge to refund.", code="not_refundable"
+            "This payment has no settled Stripe charge to refund.", code=error_codes.NOT_REFUNDABLE
         )
     refund = stripe_client.refund_create(
         payment_intent_id=payment.stripe_payment_intent_id,

@@ -24,7 +24,7 @@ from billing.exceptions import BillingBadRequest
 from billing.models import BillingCustomer, Payment, Purchase, Subscription, WebhookEvent
 from billing.providers.stripe import client as stripe_client
 from billing.providers.stripe.webhooks import StripeEvent
-from billing.providers.types import NotificationEvent, PurchaseKind
+from billing.providers.types import NotificationEvent, PurchaseKind, VerificationError
 
 from .grants import purchase_entitlement_sync, state_change_record
 from .methods import payment_method_forget, payment_method_record
@@ -124,7 +124,14 @@ def stripe_event_handle(*, event: StripeEvent, digest: str) -> bool:
         if row is None:
             return False
         if subscription_id:
-            _stripe_subscription_refresh(subscription_id=subscription_id)
+            try:
+                _stripe_subscription_refresh(subscription_id=subscription_id)
+            except VerificationError:
+                # Stripe refuses the read for good (no such subscription in this mode): the
+                # event is stored and acknowledged, a retry could not do better.
+                logger.warning(
+                    "stripe event %s: subscription %s unreadable", event.id, subscription_id
+                )
         _stripe_money(event)
         _stripe_card(event)
         _done(row)

@@ -349,3 +349,15 @@ def test_attached_cards_are_recorded_and_the_first_is_the_default(
     assert list(PaymentMethod.objects.values_list("stripe_payment_method_id", "is_default")) == [
         ("pm_2", True)
     ]
+
+
+def test_an_event_for_a_subscription_stripe_does_not_know_is_stored_and_acknowledged(
+    api_client, catalog, stripe_api
+):
+    ghost = {"id": "sub_ghost", "object": "subscription", "customer": "cus_x", "status": "active"}
+
+    response = post_event(api_client, event("customer.subscription.updated", ghost))
+
+    assert response.json() == {"received": True, "duplicate": False}
+    assert WebhookEvent.objects.get().processed_at is not None
+    assert Subscription.objects.count() == 0
