@@ -120,7 +120,7 @@ def _claimed_by_other(*, user: Any, provider: str, store_id: str) -> bool:
 
 
 def store_transaction_claim(
-    *, user: Any, transaction_: StoreTransaction, state: Any = None
+    *, user: Any, transaction_: StoreTransaction, state: Any = None, source: str = "api"
 ) -> Purchase | Subscription:
     """Grant what a verified store transaction bought to ``user``: a one-time product becomes
     a completed Purchase (+ its Payment), a subscription is recorded from ``state`` (the
@@ -130,6 +130,7 @@ def store_transaction_claim(
     token names another user (Apple ``appAccountToken`` / Google obfuscated account id carry
     our user's public id)."""
     provider = str(transaction_.provider)
+    actor = user if source == "api" else None
     token = transaction_.app_account_token
     if token and token.lower() != str(user.public_id).lower():
         raise BillingConflict(
@@ -185,8 +186,8 @@ def store_transaction_claim(
                 provider_subscription_id=store_id,
                 price=price,
                 state=state,
-                source="api",
-                actor=user,
+                source=source,
+                actor=actor,
             )
         except IntegrityError as exc:  # pragma: no cover - constraint race, answered as taken
             raise BillingConflict(
@@ -236,10 +237,10 @@ def store_transaction_claim(
                 old = purchase.status
                 purchase.status = Purchase.Status.REVOKED
                 purchase.save(update_fields=["status", "updated_at"])
-                state_change_record(obj=purchase, from_status=old, source="api", actor=user)
+                state_change_record(obj=purchase, from_status=old, source=source, actor=actor)
                 purchase_entitlement_sync(purchase=purchase)
             return purchase
-        purchase_complete(purchase=purchase, source="api", actor=user)
+        purchase_complete(purchase=purchase, source=source, actor=actor)
         payment_record(
             user_id=user.pk,
             provider=provider,
@@ -251,7 +252,7 @@ def store_transaction_claim(
                 occurred_at=transaction_.purchased_at,
             ),
             purchase=purchase,
-            source="api",
-            actor=user,
+            source=source,
+            actor=actor,
         )
     return purchase

@@ -14,22 +14,28 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from billing.exceptions import BillingBadRequest
+from billing.exceptions import BillingBadRequest, BillingConflict
 from billing.models import BillingCustomer, Payment, Purchase, Subscription, WebhookEvent
 from billing.providers.stripe import client as stripe_client
 from billing.providers.stripe.webhooks import StripeEvent
-from billing.providers.types import NotificationEvent, PurchaseKind, VerificationError
+from billing.providers.types import (
+    NotificationEvent,
+    PurchaseKind,
+    StoreTransaction,
+    VerificationError,
+)
 
 from .grants import purchase_entitlement_sync, state_change_record
 from .methods import payment_method_forget, payment_method_record
 from .payments import payment_record, purchase_money_after_refunds_sync
-from .purchases import purchase_complete, store_price_get
+from .purchases import purchase_complete, store_price_get, store_transaction_claim
 from .subscriptions import stripe_subscription_record, subscription_state_apply
 
 logger = logging.getLogger("billing.webhooks")
@@ -64,6 +70,16 @@ def _done(event: WebhookEvent) -> None:
 # --- Stripe -----------------------------------------------------------------------------------
 
 
+def _user_id_by_public_id(value: str) -> Any | None:
+    """Our user named by a provider-carried public id (Stripe metadata, Apple appAccountToken,
+    Google obfuscated account id, PayPal custom_id); None for anything else."""
+    try:
+        public_id = uuid.UUID(str(value))
+    except ValueError:
+        return None
+    return User.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
+
+
 def _user_for_customer(customer_id: str, user_ref: str = "") -> Any | None:
     user_id = (
         BillingCustomer.objects.filter(stripe_customer_id=customer_id)
@@ -72,8 +88,8 @@ def _user_for_customer(customer_id: str, user_ref: str = "") -> Any | None:
         if customer_id
         else None
     )
-    if user_id is None and user_ref:
-        user_id = User.objects.filter(public_id=user_ref).values_list("pk", flat=True).first()
+    if user_id is None:
+        user_id = _user_id_by_public_id(user_ref)
     return user_id
 
 
@@ -265,9 +281,7 @@ def _store_user(provider: str, store_id: str, token: str) -> Any | None:
     )
     if purchase_user is not None:
         return purchase_user
-    if token:
-        return User.objects.filter(public_id=token).values_list("pk", flat=True).first()
-    return None
+    return _user_id_by_public_id(token)
 
 
 def _store_apply(event: NotificationEvent) -> None:
@@ -300,6 +314,8 @@ def _store_apply(event: NotificationEvent) -> None:
         subscription = Subscription.objects.filter(
             provider=provider, provider_subscription_id=tx.original_transaction_id
         ).first()
+    if subscription is not None and state is not None and state.latest_transaction is not None:
+        _acknowledge_if_due(provider, state.latest_transaction)
     purchase = None
     if tx is not None and tx.kind == PurchaseKind.ONE_TIME:
         purchase = (
@@ -307,6 +323,8 @@ def _store_apply(event: NotificationEvent) -> None:
             .filter(provider=provider, provider_purchase_id=tx.original_transaction_id)
             .first()
         )
+        if purchase is None and not tx.revoked_at and tx.product_id:
+            purchase = _store_purchase_from_notification(provider, tx, event.event_id)
         if purchase is not None and tx.revoked_at and purchase.status in {"completed", "pending"}:
             old = purchase.status
             purchase.status = (
@@ -327,3 +345,33 @@ def _store_apply(event: NotificationEvent) -> None:
                 subscription=subscription,
                 purchase=purchase,
             )
+
+
+def _store_purchase_from_notification(
+    provider: str, tx: StoreTransaction, event_id: str
+) -> Purchase | None:
+    """A one-time purchase the store reports before (or instead of) the app posting it: granted
+    to the user its account token names, then acknowledged (Google refunds a purchase not
+    acknowledged within 3 days, whether or not the app came back)."""
+    user_id = _user_id_by_public_id(tx.app_account_token)
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    if user is None:
+        logger.warning("%s notification %s: purchase for no known user", provider, event_id)
+        return None
+    try:
+        claimed = store_transaction_claim(user=user, transaction_=tx, source="webhook")
+    except (BillingBadRequest, BillingConflict) as exc:
+        logger.warning("%s notification %s: not granted (%s)", provider, event_id, exc.detail)
+        return None
+    _acknowledge_if_due(provider, tx)
+    return claimed if isinstance(claimed, Purchase) else None
+
+
+def _acknowledge_if_due(provider: str, tx: StoreTransaction) -> None:
+    if provider != "google_play" or tx.acknowledged or tx.revoked_at or not tx.purchase_token:
+        return
+    from billing.tasks import google_play_purchase_acknowledge
+
+    google_play_purchase_acknowledge.delay_on_commit(
+        product_id=tx.product_id, purchase_token=tx.purchase_token, kind=str(tx.kind)
+    )

@@ -213,3 +213,57 @@ def test_without_play_settings_purchases_are_unavailable(alice_client, catalog, 
     assert response.status_code == 503
     assert response.json()["code"] == "provider_unavailable"
     assert Subscription.objects.count() == 0
+
+
+def test_a_purchase_google_reports_before_the_app_is_granted_and_acknowledged(
+    alice, api_client, play, push_signer, catalog, django_capture_on_commit_callbacks
+):
+    play.expect_request(
+        f"{API_PREFIX}/products/workout_sold/tokens/{TOKEN}", method="GET"
+    ).respond_with_json(
+        product_purchase(productId="workout_sold", obfuscatedExternalAccountId=str(alice.public_id))
+    )
+    play.expect_request(
+        f"{API_PREFIX}/products/workout_sold/tokens/{TOKEN}:acknowledge", method="POST"
+    ).respond_with_data("", status=200)
+    bought = developer_notification(
+        oneTimeProductNotification={
+            "version": "1.0",
+            "notificationType": 1,
+            "purchaseToken": TOKEN,
+            "sku": "workout_sold",
+        }
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = push(api_client, push_signer, bought, message_id="2001")
+
+    assert response.json() == {"received": True, "duplicate": False}
+    assert workout_access(user=alice, workout=catalog["workout"]).reason == "purchased"
+    assert google_calls(play)[-1] == (
+        "POST",
+        f"{API_PREFIX}/products/workout_sold/tokens/{TOKEN}:acknowledge",
+    )
+
+
+def test_a_purchase_reported_for_no_known_user_is_stored_and_not_granted(
+    api_client, play, push_signer, catalog
+):
+    play.expect_request(
+        f"{API_PREFIX}/products/workout_sold/tokens/{TOKEN}", method="GET"
+    ).respond_with_json(
+        product_purchase(productId="workout_sold", obfuscatedExternalAccountId="not-a-uuid")
+    )
+    bought = developer_notification(
+        oneTimeProductNotification={
+            "version": "1.0",
+            "notificationType": 1,
+            "purchaseToken": TOKEN,
+            "sku": "workout_sold",
+        }
+    )
+
+    response = push(api_client, push_signer, bought, message_id="2002")
+
+    assert response.json() == {"received": True, "duplicate": False}
+    assert (Purchase.objects.count(), Entitlement.objects.count()) == (0, 0)
