@@ -275,3 +275,40 @@ def test_without_apple_settings_purchases_and_notifications_are_unavailable(
     assert (purchase.status_code, hook.status_code) == (503, 503)
     assert hook.json()["code"] == "provider_unavailable"
     assert WebhookEvent.objects.count() == 0
+
+
+def test_an_app_store_refund_notification_ends_the_purchase_and_logs_the_refund(
+    alice, alice_client, api_client, apple_store, catalog
+):
+    bought = transaction_payload(
+        productId="com.fitcore.workout.sold",
+        type="Non-Consumable",
+        originalTransactionId="2000000300000000",
+        transactionId="2000000300000000",
+        expiresDate=None,
+        subscriptionGroupIdentifier=None,
+        webOrderLineItemId=None,
+        price=4990,
+        currency="EUR",
+        appAccountToken=str(alice.public_id),
+    )
+    post_transaction(alice_client, apple_store.sign(bought))
+    refunded = dict(
+        bought, revocationDate=transaction_payload()["signedDate"] + 1000, revocationReason=0
+    )
+
+    response = notify(
+        api_client,
+        apple_store,
+        notification_type="REFUND",
+        transaction=refunded,
+        notification_uuid="uuid-refund",
+    )
+
+    assert response.json() == {"received": True, "duplicate": False}
+    assert Purchase.objects.get().status == "refunded"
+    assert workout_access(user=alice, workout=catalog["workout"]).allowed is False
+    assert sorted(Payment.objects.values_list("kind", "amount", "currency")) == [
+        ("charge", 499, "EUR"),
+        ("refund", 499, "EUR"),
+    ]
