@@ -21,9 +21,11 @@ EVENT_PREFIX = "evt_storm_"
 
 def storm_setup() -> dict[str, Any]:
     from accounts.models import User
-    from billing.models import BillingCustomer, Price, Product, WebhookEvent
+    from billing.models import BillingCustomer, Payment, Price, Product, WebhookEvent
 
     User.objects.filter(email__startswith="bench-billing-").delete()
+    # Payments outlive their user (the books): remove the previous run's by their ids.
+    Payment.objects.filter(provider_payment_id__startswith="in_bench_").delete()
     WebhookEvent.objects.filter(event_id__startswith=EVENT_PREFIX).delete()
     Price.objects.filter(stripe_price_id=PRICE_ID).delete()
     Product.objects.filter(name="Bench premium").delete()

@@ -296,7 +296,11 @@ class Payment(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="payments"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="payments",
+        help_text="Empty once the account is deleted: the money movement stays on the books.",
     )
     provider = models.CharField(max_length=12, choices=Provider.choices)
     kind = models.CharField(max_length=12, choices=Kind.choices)

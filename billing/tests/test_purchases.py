@@ -139,3 +139,23 @@ def test_an_unconfigured_store_is_unavailable_and_grants_nothing(alice_client, s
     assert response.json()["code"] == "provider_unavailable"
     assert snapshot() == ([], 0, 0)
     assert IdempotencyKey.objects.count() == 0
+
+
+def test_payments_stay_on_the_books_when_the_account_is_deleted(
+    alice, alice_client, api_client, catalog, stripe_api
+):
+    buy(alice_client, catalog["workout_price"])
+    purchase = Purchase.objects.get()
+    intent = dict(
+        stripe_api.payment_intents[purchase.provider_purchase_id],
+        status="succeeded",
+        amount_received=499,
+    )
+    post_event(api_client, event("payment_intent.succeeded", intent))
+
+    alice.delete()
+
+    assert list(Payment.objects.values_list("user_id", "kind", "amount", "currency")) == [
+        (None, "charge", 499, "EUR")
+    ]
+    assert (Purchase.objects.count(), Entitlement.objects.count()) == (0, 0)
