@@ -361,3 +361,16 @@ def test_an_event_for_a_subscription_stripe_does_not_know_is_stored_and_acknowle
     assert response.json() == {"received": True, "duplicate": False}
     assert WebhookEvent.objects.get().processed_at is not None
     assert Subscription.objects.count() == 0
+
+
+def test_webhooks_need_no_csrf_token_even_with_a_session_cookie(alice, catalog, stripe_api):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(alice)
+    obj = stripe_subscription(stripe_api, alice)
+
+    response = post_event(client, event("customer.subscription.created", obj))
+
+    assert response.status_code == 200
+    assert Subscription.objects.get().status == "active"
