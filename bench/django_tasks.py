@@ -21,6 +21,13 @@ Commands:
                              an Apple Health export.xml of N records (unless FILE exists)
                              and a fresh user to import it into
   health-export-cleanup      delete that user and their data
+  billing-storm-setup        the replay storm's price, 100 users with Stripe customers
+                             (bench.billing_tasks; the previous run's storm data removed)
+  billing-storm-verify       what the storm left: subscriptions, payments, entitlements,
+                             stored events
+  media-transcode --seconds N
+                             a generated N-second 720p upload through media's pipeline,
+                             timed, then deleted (bench.media_tasks)
   workouts-catalogue         10,000 published workouts with 40,000 videos (bulk_create and
                              workouts_index_refresh) unless cached, and the catalogue user's
                              access token (bench.workouts_tasks)
@@ -144,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("workouts-catalogue")
     transcode = sub.add_parser("media-transcode")
     transcode.add_argument("--seconds", type=int, required=True)
+    sub.add_parser("billing-storm-setup")
+    sub.add_parser("billing-storm-verify")
     args = parser.parse_args(argv)
 
     _setup()
@@ -161,6 +170,13 @@ def main(argv: list[str] | None = None) -> int:
         from bench import workouts_tasks
 
         result = workouts_tasks.catalogue_ensure()
+    elif args.command.startswith("billing-storm-"):
+        from bench import billing_tasks
+
+        if args.command == "billing-storm-setup":
+            result = billing_tasks.storm_setup()
+        else:
+            result = billing_tasks.storm_verify()
     else:
         from bench import health_tasks
 

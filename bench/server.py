@@ -50,6 +50,10 @@ def app_env(database_url: str) -> dict[str, str]:
         THROTTLE_REFRESH=UNTHROTTLED,
         PYTHONUNBUFFERED="1",
     )
+    # Stripe on a local stand-in (bench.stripe_standin) for the billing replay storm.
+    from bench.stripe_standin import server_env
+
+    env.update(server_env())
     return env
 
 

@@ -1,6 +1,12 @@
 """May this user open this workout / play this video? One place answers, with a reason.
 
-Rules (the Payments issue adds subscriptions and purchases as sources of ``Entitlement``):
+Every source of access is an ``Entitlement`` row: an admin's grant, a subscription from any
+store (kept in step with its state by ``billing.services.grants``: premium while active,
+trialing, in a grace period or billing retry; ended at expiry, refund or revocation), or a
+one-time purchase (one workout, a meal-plan package, or premium). A user who pays on iPhone is
+premium on Android and the web: the question below never looks at the provider.
+
+Rules:
 
 * staff may play everything (``staff``);
 * free content (a free workout's free videos) is for every signed-in user (``free``);
@@ -76,17 +82,41 @@ class UserEntitlements:
     is_staff: bool
     premium: bool
     workout_ids: frozenset[Any]
+    meal_plan_packages: frozenset[str] = frozenset()
 
 
 def user_entitlements(*, user: Any) -> UserEntitlements:
     if user.is_staff:
         return UserEntitlements(is_staff=True, premium=True, workout_ids=frozenset())
-    rows = list(_active(user).values_list("kind", "workout_id"))
+    rows = list(_active(user).values_list("kind", "workout_id", "meal_plan_package"))
     return UserEntitlements(
         is_staff=False,
-        premium=any(kind == Entitlement.Kind.PREMIUM for kind, _ in rows),
-        workout_ids=frozenset(wid for kind, wid in rows if kind == Entitlement.Kind.WORKOUT),
+        premium=any(kind == Entitlement.Kind.PREMIUM for kind, _, _ in rows),
+        workout_ids=frozenset(wid for kind, wid, _ in rows if kind == Entitlement.Kind.WORKOUT),
+        meal_plan_packages=frozenset(
+            pkg for kind, _, pkg in rows if kind == Entitlement.Kind.MEAL_PLAN_PACKAGE
+        ),
     )
+
+
+def user_is_premium(*, user: Any) -> bool:
+    """Does the user hold premium right now (from any store, a purchase or a grant)?"""
+    if user.is_staff:
+        return True
+    return _active(user).filter(kind=Entitlement.Kind.PREMIUM).exists()
+
+
+def meal_plan_package_access(*, user: Any, package: str) -> Access:
+    """May the user use this meal-plan package? Premium covers every package; a bought package
+    unlocks that package only."""
+    if user.is_staff:
+        return Access(True, STAFF)
+    held = user_entitlements(user=user)
+    if held.premium:
+        return Access(True, PREMIUM)
+    if package in held.meal_plan_packages:
+        return Access(True, PURCHASED)
+    return Access(False, NEEDS_PREMIUM)
 
 
 def _refusal(workout: Any) -> Access:

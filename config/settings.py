@@ -186,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "media-sweep": {"task": "media.tasks.media_sweep", "schedule": 600.0},
+    "purge-old-idempotency-keys": {
+        "task": "billing.tasks.idempotency_keys_purge",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Auth -------------------------------------------------------------------------------------
@@ -236,6 +240,55 @@ GOOGLE_CERTS_URL = env_str("GOOGLE_CERTS_URL", "https://www.googleapis.com/oauth
 APPLE_CLIENT_IDS = env_list("APPLE_CLIENT_IDS")
 APPLE_JWKS_URL = env_str("APPLE_JWKS_URL", "https://appleid.apple.com/auth/keys")
 OUTBOUND_HTTP_TIMEOUT_SECONDS = env_int("OUTBOUND_HTTP_TIMEOUT_SECONDS", 5)
+
+# --- Store verifiers (billing.providers.apple / google_play / paypal) ------------------------
+# Apple in-app purchases: StoreKit 2 JWS and Server Notifications V2 (app-store-server-library).
+# Roots: paths to DER/PEM files or base64 DER (Apple Root CA G3 from apple.com/certificateauthority).
+APPLE_IAP_BUNDLE_ID = env_str("APPLE_IAP_BUNDLE_ID", "") or ""
+APPLE_IAP_APP_APPLE_ID = env_str("APPLE_IAP_APP_APPLE_ID", "") or ""
+APPLE_IAP_ENVIRONMENT = env_str("APPLE_IAP_ENVIRONMENT", "Production") or "Production"
+APPLE_IAP_ROOT_CERTIFICATES = env_list("APPLE_IAP_ROOT_CERTIFICATES")
+APPLE_IAP_ONLINE_CHECKS = env_bool("APPLE_IAP_ONLINE_CHECKS", True)
+# A production server also accepts sandbox purchases (App Review); they say environment=sandbox.
+APPLE_IAP_ALLOW_SANDBOX = env_bool("APPLE_IAP_ALLOW_SANDBOX", False)
+# Google Play Billing: Developer API (androidpublisher v3) and Pub/Sub push notifications.
+GOOGLE_PLAY_PACKAGE_NAME = env_str("GOOGLE_PLAY_PACKAGE_NAME", "") or ""
+GOOGLE_PLAY_SERVICE_ACCOUNT_FILE = env_str("GOOGLE_PLAY_SERVICE_ACCOUNT_FILE", "") or ""
+GOOGLE_PLAY_API_ENDPOINT = env_str(
+    "GOOGLE_PLAY_API_ENDPOINT", "https://androidpublisher.googleapis.com/"
+)
+GOOGLE_PLAY_PUSH_AUDIENCE = env_str("GOOGLE_PLAY_PUSH_AUDIENCE", "") or ""
+GOOGLE_PLAY_PUSH_SERVICE_ACCOUNT = env_str("GOOGLE_PLAY_PUSH_SERVICE_ACCOUNT", "") or ""
+GOOGLE_PLAY_PUSH_CERTS_URL = env_str(
+    "GOOGLE_PLAY_PUSH_CERTS_URL", "https://www.googleapis.com/oauth2/v1/certs"
+)
+# PayPal: REST API (OAuth client credentials) and webhooks verified by PayPal's verify call.
+PAYPAL_CLIENT_ID = env_str("PAYPAL_CLIENT_ID", "") or ""
+PAYPAL_CLIENT_SECRET = env_str("PAYPAL_CLIENT_SECRET", "") or ""
+PAYPAL_WEBHOOK_ID = env_str("PAYPAL_WEBHOOK_ID", "") or ""
+PAYPAL_API_BASE = env_str("PAYPAL_API_BASE", "https://api-m.paypal.com")
+
+# --- Payments (billing) -----------------------------------------------------------------------
+# Each provider is on when its credentials are set; without them its endpoints answer 503
+# `provider_unavailable` (no key is needed to run the project). Base addresses are settings so
+# tests and the bench run the production code path against a local stand-in.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "") or ""
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "") or ""
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "") or ""
+# The API version every request and our fixtures use (the stripe 16.x SDK's own version).
+STRIPE_API_VERSION = env_str("STRIPE_API_VERSION", "2026-10-28.endive")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com")
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+# Seconds a Stripe-Signature timestamp may be old (the SDK's default is 300).
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
+# An auto-renewing subscription's premium lasts this long past the period's end, so access does
+# not lapse between the renewal and its notification (a store's failure or expiry notice ends
+# it at once).
+BILLING_RENEWAL_LEEWAY_SECONDS = env_int("BILLING_RENEWAL_LEEWAY_SECONDS", 6 * 3600)
+# Idempotency keys: kept this long; a request still "running" after IDEMPOTENCY_STALE_SECONDS
+# is taken as abandoned (its process died) and the key may run again.
+IDEMPOTENCY_KEY_TTL_SECONDS = env_int("IDEMPOTENCY_KEY_TTL_SECONDS", 24 * 3600)
+IDEMPOTENCY_STALE_SECONDS = env_int("IDEMPOTENCY_STALE_SECONDS", 300)
 
 # --- Throttles --------------------------------------------------------------------------------
 THROTTLE_RATES = {
@@ -328,6 +381,11 @@ SPECTACULAR_SETTINGS = {
         "GoalEnum": "profiles.choices.Goal.choices",
         "WorkoutGoalEnum": "workouts.choices.Goal.choices",
         "AccessReasonEnum": "billing.entitlements.AccessReason.choices",
+        "ErrorCode409BillingEnum": "billing.error_codes.ErrorCode409BillingEnum.choices",
+        "ErrorCode503BillingEnum": "billing.error_codes.ErrorCode503BillingEnum.choices",
+        "ErrorCode400WebhookEnum": "billing.error_codes.ErrorCode400WebhookEnum.choices",
+        "BillingProviderEnum": "billing.models.Provider.choices",
+        "PurchaseProviderEnum": "billing.api.serializers.PurchaseProvider.choices",
         "FavoriteKindEnum": "profiles.choices.FavoriteKind.choices",
         "KindEnum": "health.catalog.SLEEP_STAGES",
         "ErrorCode403WorkoutProgressEnum": "workouts.error_codes.ErrorCode403WorkoutProgressEnum.choices",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/workouts", include("workouts.api.urls")),
     path("api/media/", include("media.api.urls")),
     path("api/admin/", include("adminapi.urls")),
+    path("api/payments/", include("billing.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

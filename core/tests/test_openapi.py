@@ -23,6 +23,12 @@ PUBLIC_OPERATIONS = {
     "GET /api/media/play/{token}/{run}/{rendition}/{name}",
     "GET /api/media/thumbnails/{token}",
     "POST /api/media/uploads/{token}",
+    # Payment providers' webhooks: authenticated by their signatures, not by a user token.
+    "POST /api/payments/webhooks",
+    "POST /api/payments/webhooks/stripe",
+    "POST /api/payments/webhooks/apple",
+    "POST /api/payments/webhooks/google-play",
+    "POST /api/payments/webhooks/paypal",
 }
 # Operations whose success is bytes (playlists, video segments, images), not JSON.
 BINARY_OPERATIONS = {
