@@ -234,6 +234,13 @@ APPLE_CLIENT_IDS = env_list("APPLE_CLIENT_IDS")
 APPLE_JWKS_URL = env_str("APPLE_JWKS_URL", "https://appleid.apple.com/auth/keys")
 OUTBOUND_HTTP_TIMEOUT_SECONDS = env_int("OUTBOUND_HTTP_TIMEOUT_SECONDS", 5)
 
+# The OpenAI meal-plan engine (nutrition.planner.openai_engine): no key, engine unavailable.
+OPENAI_API_KEY = env_str("OPENAI_API_KEY")
+OPENAI_MODEL = env_str("OPENAI_MODEL", "gpt-5-mini") or "gpt-5-mini"
+OPENAI_BASE_URL = env_str("OPENAI_BASE_URL", "https://api.openai.com/v1")
+OPENAI_TIMEOUT_SECONDS = env_int("OPENAI_TIMEOUT_SECONDS", 60)
+OPENAI_MAX_RETRIES = env_int("OPENAI_MAX_RETRIES", 2)
+
 # --- Throttles --------------------------------------------------------------------------------
 THROTTLE_RATES = {
     "anon": env_str("THROTTLE_ANON", "120/min"),
