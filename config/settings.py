@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "workouts",
     "billing",
     "adminapi",
+    "nutrition",
 ]
 
 MIDDLEWARE = [
