@@ -60,6 +60,7 @@ LEVELS = tuple(
 SEARCH_LEVELS = (0.5, 1.0, 1.5, 2.0)
 # Objective weights: relative deviation of kcal counts twice a macro's.
 WEIGHTS = (2.0, 1.0, 1.0, 1.0)
+PORTION_COST = 0.001  # per squared serving away from one, in the portions' objective
 LABELS = {"kcal": "calories", "protein_g": "protein", "carbs_g": "carbs", "fat_g": "fat"}
 UNITS = {"kcal": "kcal", "protein_g": "g", "carbs_g": "g", "fat_g": "g"}
 TOLERANCES = (KCAL_TOLERANCE, MACRO_TOLERANCE, MACRO_TOLERANCE, MACRO_TOLERANCE)
@@ -198,7 +199,8 @@ def _best_portions(
             ok &= np.abs(shares[:, i]) <= tol + 1e-12
     if not ok.any():
         return None
-    score = np.abs(shares) @ np.array(WEIGHTS)
+    # Ties (and near-ties) go to portions nearer one serving.
+    score = np.abs(shares) @ np.array(WEIGHTS) + PORTION_COST * ((combos - 1) ** 2).sum(axis=1)
     score[~ok] = np.inf
     best = int(np.argmin(score))
     return [_Choice(meal, float(level)) for meal, level in zip(meals, combos[best], strict=True)]
