@@ -34,11 +34,14 @@ DIETS = (
     "dairy-free",
     "keto-friendly",
     "high-protein",
+    "paleo",
+    "mediterranean",
     "omnivore",
 )
+# The profile's cuisine choices (profiles.choices.Cuisine); the loader reads "-" as "_".
 CUISINES = {
     "american",
-    "asian",
+    "brazilian",
     "chinese",
     "french",
     "greek",
@@ -49,12 +52,11 @@ CUISINES = {
     "mediterranean",
     "mexican",
     "middle-eastern",
-    "north-african",
-    "scandinavian",
     "spanish",
     "thai",
     "vietnamese",
 }
+MEDITERRANEAN_CUISINES = {"mediterranean", "greek", "italian", "spanish", "middle-eastern"}
 RECIPE_KEYS = {
     "slug",
     "title",
@@ -75,10 +77,12 @@ KCAL_RANGE = {
     "dinner": (350, 900),
     "snack": (80, 350),
 }
-KETO_NET_CARBS_MAX = 10.0
-HIGH_PROTEIN_G = 30.0
-LEAN_PROTEIN_G = 15.0
-LEAN_PROTEIN_SHARE = 0.35
+# Tag thresholds per serving, the same as the loader's (nutrition.services.recipes).
+KETO_NET_CARBS_MAX = 10.0  # g of carbohydrate minus fibre ...
+KETO_NET_CARBS_MAX_SHARE = 0.10  # ... and at most this share of the energy
+HIGH_PROTEIN_MIN_G = 15.0  # g of protein ...
+HIGH_PROTEIN_MIN_SHARE = 0.25  # ... and at least this share of the energy
+HIGH_PROTEIN_G = 30.0  # "clearly" high-protein, counted separately
 
 MEAT_CATEGORIES = {
     "Beef Products",
@@ -167,9 +171,70 @@ GLUTEN_WORDS = (
     "miso",
     "yeast extract",
     "cereals",
+    "soy sauce",
 )
 NOT_GLUTEN = ("gluten-free", "rice flour", "corn flour", "sorghum flour", "sauce, pasta", "squash")
 HONEY_WORDS = ("honey",)
+# For paleo (no grains, legumes, dairy, added sugar or alcohol).
+GRAIN_CATEGORIES = {"Cereal Grains and Pasta", "Baked Products", "Breakfast Cereals"}
+GRAIN_WORDS = (
+    "rice",
+    "corn",
+    "cornmeal",
+    "popcorn",
+    "oats",
+    "wheat",
+    "barley",
+    "rye",
+    "quinoa",
+    "buckwheat",
+    "millet",
+    "semolina",
+    "farina",
+    "bread",
+    "pasta",
+    "noodles",
+    "tortillas",
+    "couscous",
+    "bulgur",
+    "flour",
+    "cereals",
+)
+LEGUME_WORDS = (
+    "beans",
+    "peas",
+    "lentils",
+    "chickpeas",
+    "soy",
+    "soymilk",
+    "tofu",
+    "tempeh",
+    "edamame",
+    "peanut",
+    "peanuts",
+    "miso",
+    "hummus",
+    "mung",
+)
+SUGAR_WORDS = (
+    "sugar",
+    "sugars",
+    "syrup",
+    "syrups",
+    "chocolate",
+    "candies",
+    "sweetened",
+    "catsup",
+    "ketchup",
+    "barbecue",
+    "teriyaki",
+    "hoisin",
+    "sriracha",
+    "dates",
+)
+NOT_SUGAR = ("unsweetened", "not sweetened")
+ALCOHOL_WORDS = ("wine", "beer", "vodka", "rum", "whiskey", "liqueur", "extract")
+NOT_ALCOHOL = ("vinegar",)
 
 
 def _words(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -184,6 +249,10 @@ DAIRY_RE = _words(DAIRY_WORDS)
 EGG_RE = _words(EGG_WORDS)
 GLUTEN_RE = _words(GLUTEN_WORDS)
 HONEY_RE = _words(HONEY_WORDS)
+GRAIN_RE = _words(GRAIN_WORDS)
+LEGUME_RE = _words(LEGUME_WORDS)
+SUGAR_RE = _words(SUGAR_WORDS)
+ALCOHOL_RE = _words(ALCOHOL_WORDS)
 
 
 @dataclass
@@ -223,6 +292,14 @@ def _flags(name: str, category: str) -> set[str]:
         flags.add("gluten")
     if HONEY_RE.search(low):
         flags.add("honey")
+    if category in GRAIN_CATEGORIES or GRAIN_RE.search(low):
+        flags.add("grain")
+    if category == "Legumes and Legume Products" or LEGUME_RE.search(low):
+        flags.add("legume")
+    if SUGAR_RE.search(low) and not any(w in low for w in NOT_SUGAR):
+        flags.add("added-sugar")
+    if ALCOHOL_RE.search(low) and not any(w in low for w in NOT_ALCOHOL):
+        flags.add("alcohol")
     return flags
 
 
@@ -361,12 +438,38 @@ def diets_of(recipe: dict[str, Any], foods: dict[str, Food], t: Totals) -> set[s
         diets.add("gluten-free")
     if "dairy" not in flags:
         diets.add("dairy-free")
-    if t.net_carbs <= KETO_NET_CARBS_MAX:
+    if not flags & {"grain", "legume", "dairy", "added-sugar", "alcohol"}:
+        diets.add("paleo")
+    if recipe["cuisine"] in MEDITERRANEAN_CUISINES:
+        diets.add("mediterranean")
+    net = t.net_carbs
+    if net <= KETO_NET_CARBS_MAX and net * 4 <= KETO_NET_CARBS_MAX_SHARE * t.kcal:
         diets.add("keto-friendly")
-    lean = t.protein >= LEAN_PROTEIN_G and t.protein * 4 >= LEAN_PROTEIN_SHARE * t.kcal
-    if t.protein >= HIGH_PROTEIN_G or lean:
+    if t.protein >= HIGH_PROTEIN_MIN_G and t.protein * 4 >= HIGH_PROTEIN_MIN_SHARE * t.kcal:
         diets.add("high-protein")
     return diets
+
+
+def show(slug: str, foods: dict[str, Food]) -> int:
+    for meal in MEAL_TYPES:
+        for recipe in json.loads((HERE / f"{meal}.json").read_text(encoding="utf-8")):
+            if recipe["slug"] != slug:
+                continue
+            t = per_serving(recipe, foods)
+            print(f"{recipe['title']} ({meal}.json, serves {recipe['servings']})")
+            for ing in recipe["ingredients"]:
+                f = foods.get(ing["fdc_id"])
+                name = f.name if f else "?? unknown id"
+                note = f"  [{ing['note']}]" if "note" in ing else ""
+                print(f"  {ing['grams']:>6} g  {ing['fdc_id']:>8}  {name}{note}")
+            print(
+                f"per serving: {t.kcal:.0f} kcal, protein {t.protein:.1f} g, carbs {t.carbs:.1f} g"
+                f" (net {t.net_carbs:.1f} g), fat {t.fat:.1f} g"
+            )
+            print(f"diets: {', '.join(sorted(diets_of(recipe, foods, t)))}")
+            return 0
+    print(f"no recipe with slug {slug!r}")
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -374,9 +477,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-recipe", action="store_true", help="print one line per recipe")
     parser.add_argument("--min-cell", type=int, default=6, help="minimum recipes per cell")
     parser.add_argument("--min-total", type=int, default=170, help="minimum recipes in all")
+    parser.add_argument("--show", metavar="SLUG", help="print one recipe's ingredients by name")
     args = parser.parse_args(argv)
 
     foods = load_foods(usda_dir())
+    if args.show:
+        return show(args.show, foods)
     errors: list[str] = []
     warnings: list[str] = []
     slugs: dict[str, str] = {}
