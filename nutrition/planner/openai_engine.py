@@ -278,10 +278,7 @@ def _check_plan(plan: AIPlan, request: PlanRequest, resolve: FoodResolver) -> _C
             )
             continue
         meals = tuple(
-            replace(
-                planned,
-                generated=_generated(meal, foods, planned.servings),
-            )
+            replace(planned, recipe_id=None, generated=_generated(meal, foods, planned.servings))
             for planned, (meal, foods) in zip(fitted.meals, details, strict=True)
         )
         checked.days.append(replace(fitted, meals=meals))
