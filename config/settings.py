@@ -336,6 +336,10 @@ SPECTACULAR_SETTINGS = {
         "FavoriteKindEnum": "profiles.choices.FavoriteKind.choices",
         "KindEnum": "health.catalog.SLEEP_STAGES",
         "ErrorCode403WorkoutProgressEnum": "workouts.error_codes.ErrorCode403WorkoutProgressEnum.choices",
+        "AllergenEnum": "profiles.choices.Allergen.choices",
+        "DietTypeEnum": "profiles.choices.DietType.choices",
+        "DietFlagEnum": "nutrition.choices.DietFlag.choices",
+        "FoodSourceEnum": "nutrition.choices.FoodSource.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

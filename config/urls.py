@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/health/", include("health.api.urls")),
     path("api/workouts", include("workouts.api.urls")),
     path("api/admin/", include("adminapi.urls")),
+    path("api/meals/", include("nutrition.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -76,6 +76,7 @@ class Food(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="custom_foods",
+        db_index=False,  # nutrition_food_owner_name_idx leads with it
         help_text="custom foods only",
     )
     name = models.CharField(max_length=200)
@@ -206,7 +207,9 @@ class Recipe(models.Model):
     title = models.CharField(max_length=160)
     description = models.TextField(blank=True)
     meal_types = ArrayField(models.CharField(max_length=12, choices=MealType.choices))
-    cuisine = models.CharField(max_length=24, blank=True)
+    cuisine = models.CharField(
+        max_length=24, blank=True, help_text="a profiles Cuisine value where one fits"
+    )
     prep_minutes = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(0), MaxValueValidator(24 * 60)]
     )
@@ -264,6 +267,7 @@ class RecipeIngredient(models.Model):
     food = models.ForeignKey(Food, on_delete=models.PROTECT, related_name="+")
     grams = models.FloatField(validators=[MinValueValidator(0.1), MaxValueValidator(10_000)])
     position = models.PositiveSmallIntegerField()
+    note = models.CharField(max_length=120, blank=True, help_text='e.g. "finely chopped"')
 
     class Meta:
         ordering = ("recipe", "position")

@@ -1,0 +1,434 @@
+"""Reads of the nutrition app. Other apps (and the planner adapter) read nutrition through here.
+
+Food search is the hot path (``food_search_page``): one hand-written statement answers a page
+of ranked hits with their portions and a capped count, whatever the table's size:
+
+* **Candidates, capped.** Full-text matches (english stemming, every word, any order, the
+  last word as a prefix so "chick brea" works while typing) from the public (USDA) table and,
+  separately, from the caller's own custom foods, at most ``CANDIDATES_MAX`` from each. Only
+  when neither has a match, names that are plausible typos of the query (pg_trgm word
+  similarity: "brocoli" finds "Broccoli"), under the same cap. Each branch reads its own
+  partial GIN index, so other users' custom foods cost nothing, and no query ranks every
+  trigram match of a million rows.
+* **Ranking** a person finds natural, on the capped candidates only: how close the food's
+  head (the name before its first comma: "Chicken breast" of "Chicken breast, baked, ...") is
+  to the query, then how close the whole name is (fewer extra words first), so "chicken
+  breast" puts plain chicken breast before sandwiches and breaded tenders.
+* **Count**: the number of candidates (exact up to the cap; ``count_capped`` says when the
+  cap was hit), never a ``COUNT(*)`` over every match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import User
+from nutrition.choices import FoodSource
+from nutrition.models import NUTRIENT_FIELDS, Food, MealPlanTemplate, Portion, Recipe
+
+CANDIDATES_MAX = 1000  # per branch (public table, the caller's own foods)
+SEARCH_CONFIG = "english"
+
+_FOOD_COLUMNS = (
+    "id",
+    "source",
+    "fdc_id",
+    "owner_id",
+    "name",
+    "category",
+    *NUTRIENT_FIELDS,
+    "allergens",
+    "diet_flags",
+)
+
+
+@dataclass(frozen=True)
+class FoodPage:
+    rows: list[dict[str, Any]]  # _FOOD_COLUMNS + "portions" (+ "score" for a search)
+    count: int
+    count_capped: bool
+
+
+def search_words(q: str) -> list[str]:
+    """The words of a query, lower-cased (letters and digits; everything else separates)."""
+    return re.findall(r"[^\W_]+", q.lower())
+
+
+def _tsquery(words: list[str]) -> str:
+    """``to_tsquery`` text: every word (AND), the last one a prefix. Words are letters and
+    digits only, so nothing in them is tsquery syntax."""
+    return " & ".join([*words[:-1], f"{words[-1]}:*"]) if words else ""
+
+
+_PORTIONS_SQL = """
+    COALESCE((
+        SELECT json_agg(json_build_object('label', p.label, 'grams', p.grams) ORDER BY p.seq)
+        FROM nutrition_portion p WHERE p.food_id = f.id AND p.is_serving
+    ), '[]'::json) AS portions
+"""
+
+
+def _select_list(prefix: str = "f.") -> str:
+    return ", ".join(f"{prefix}{c}" for c in _FOOD_COLUMNS)
+
+
+# Typos: each word of the query (its first MAX_WORDS) must be close to a word of the name
+# (pg_trgm's ``%>``: word similarity at or above TYPO_THRESHOLD, set for the search's
+# transaction: "brocoli" -> "Broccoli", "chiken brest" -> "Chicken breast"), which the
+# trigram indexes answer.
+MAX_WORDS = 6
+TYPO_THRESHOLD = 0.4
+# Ranking: plain forms first. A name with one of these words (not in the query) is a prepared
+# dish or a variant, one with one of the others is the food itself.
+DISH_WORDS = (
+    "with",
+    "sandwich",
+    "sandwiches",
+    "fried",
+    "breaded",
+    "battered",
+    "creamed",
+    "deviled",
+    "benedict",
+    "pie",
+    "casserole",
+    "soup",
+    "salad",
+    "pizza",
+    "burrito",
+    "taco",
+    "sauce",
+    "gravy",
+    "tenders",
+    "nuggets",
+    "patty",
+    "baby",
+    "frozen",
+    "canned",
+    "dried",
+    "dehydrated",
+    "mix",
+    "flavored",
+    "restaurant",
+    "fast",
+    "dish",
+    "sweetened",
+    "imitation",
+    "substitute",
+    "coated",
+    "sliced",
+    "stuffed",
+    "glazed",
+    "smoked",
+    "cured",
+)
+PLAIN_WORDS = ("raw", "whole", "plain", "nfs", "fresh", "cooked", "boiled", "baked", "roasted")
+DISH_PENALTY = 0.4
+PLAIN_BONUS = 0.2
+
+
+def _fuzzy_sql(words: list[str], params: dict[str, Any]) -> str:
+    conditions = []
+    for index, word in enumerate(words[:MAX_WORDS]):
+        params[f"w{index}"] = word
+        conditions.append(f"f.name %%> %(w{index})s")
+    return " AND ".join(conditions)
+
+
+def _adjust_sql(words: list[str]) -> str:
+    """The dish penalty and the plain bonus as SQL (constant words only, no parameters)."""
+    dish = [w for w in DISH_WORDS if w not in words]
+    plain = [w for w in PLAIN_WORDS if w not in words]
+    parts = []
+    if dish:
+        parts.append(f" - {DISH_PENALTY} * (c.name ~* '\\m({'|'.join(dish)})\\M')::int")
+    if plain:
+        parts.append(f" + {PLAIN_BONUS} * (c.name ~* '\\m({'|'.join(plain)})\\M')::int")
+    return "".join(parts)
+
+
+def _category_sql(category: str | None, params: dict[str, Any]) -> str:
+    if not category:
+        return ""
+    params["category"] = category
+    return " AND f.category = %(category)s"
+
+
+def food_search_page(
+    *, user: User, q: str, category: str | None = None, offset: int, limit: int
+) -> FoodPage:
+    """Ranked foods matching ``q`` (public foods and the user's own), optionally in one
+    category; one query (see the module docstring)."""
+    words = search_words(q)
+    if not words:
+        return FoodPage(rows=[], count=0, count_capped=False)
+    params: dict[str, Any] = {
+        "tsq": _tsquery(words),
+        "q": " ".join(words),
+        "uid": user.pk,
+        "cap": CANDIDATES_MAX,
+        "limit": limit,
+        "offset": offset,
+    }
+    cat = _category_sql(category, params)
+    fuzzy = _fuzzy_sql(words, params)
+    adjust = _adjust_sql(words)
+    columns = _select_list()
+    sql = f"""
+    WITH {_candidates_sql(cat, fuzzy, columns="f.id, f.name")},
+    candidates AS (SELECT * FROM fts UNION ALL SELECT * FROM typos),
+    ranked AS (
+        SELECT c.id,
+               c.matched
+               + 2 * similarity(split_part(c.name, ',', 1), %(q)s)
+               + similarity(c.name, %(q)s){adjust} AS score,
+               COUNT(*) OVER () AS total
+        FROM candidates c
+        ORDER BY score DESC, length(c.name), c.name, c.id
+        LIMIT %(limit)s OFFSET %(offset)s
+    )
+    SELECT {columns}, r.score, r.total, {_PORTIONS_SQL}
+    FROM ranked r JOIN nutrition_food f ON f.id = r.id
+    ORDER BY r.score DESC, length(f.name), f.name, f.id
+    """  # noqa: S608 (constants only; every value is a parameter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        fetched = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        if fetched:
+            total = fetched[0]["total"]
+        elif offset:
+            # Past the end: the page has no row to carry the count.
+            total = _candidates_count(params, cat, fuzzy)
+        else:
+            total = 0
+    for row in fetched:
+        row.pop("total")
+    return FoodPage(rows=fetched, count=total, count_capped=total >= CANDIDATES_MAX)
+
+
+def _candidates_sql(cat: str, fuzzy: str, *, columns: str) -> str:
+    """The ``fts`` and ``typos`` CTEs: capped candidates of each branch (see the module
+    docstring). The tsquery is written in each WHERE so that the GIN indexes answer it.
+
+    The typo branches' threshold is set by the statement itself: ``threshold`` calls
+    ``set_config(..., is_local => true)`` (the statement's own transaction, or the request's)
+    and the typo branches depend on it through an uncorrelated ``EXISTS``, which PostgreSQL
+    evaluates once as an init plan before their index scans start. (A test searches for a
+    typo that only the lower threshold finds, so a change of that order would fail it.)"""
+    tsq = f"to_tsquery('{SEARCH_CONFIG}', %(tsq)s)"
+    return f"""
+    threshold AS MATERIALIZED (
+        SELECT set_config('pg_trgm.word_similarity_threshold', '{TYPO_THRESHOLD}', true) AS value
+    ),
+    fts AS (
+        (SELECT {columns}, 1 AS matched FROM nutrition_food f
+         WHERE f.owner_id IS NULL AND f.search_vector @@ {tsq}{cat} LIMIT %(cap)s)
+        UNION ALL
+        (SELECT {columns}, 1 FROM nutrition_food f
+         WHERE f.owner_id = %(uid)s AND f.search_vector @@ {tsq}{cat} LIMIT %(cap)s)
+    ),
+    typos AS (
+        (SELECT {columns}, 0 AS matched FROM nutrition_food f
+         WHERE f.owner_id IS NULL AND {fuzzy}{cat}
+           AND NOT EXISTS (SELECT 1 FROM fts)
+           AND EXISTS (SELECT 1 FROM threshold) LIMIT %(cap)s)
+        UNION ALL
+        (SELECT {columns}, 0 FROM nutrition_food f
+         WHERE f.owner_id = %(uid)s AND {fuzzy}{cat}
+           AND NOT EXISTS (SELECT 1 FROM fts)
+           AND EXISTS (SELECT 1 FROM threshold) LIMIT %(cap)s)
+    )"""  # noqa: S608 (constants only)
+
+
+def _candidates_count(params: dict[str, Any], cat: str, fuzzy: str) -> int:
+    sql = f"""
+    WITH {_candidates_sql(cat, fuzzy, columns="f.id")}
+    SELECT (SELECT COUNT(*) FROM fts) + (SELECT COUNT(*) FROM typos)
+    """  # noqa: S608 (constants only; every value is a parameter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
+def food_browse_page(
+    *, user: User, category: str | None = None, offset: int, limit: int
+) -> FoodPage:
+    """Foods by name (public and the user's own), optionally in one category, without a
+    query: each side reads its (owner, name) or (category, name) index in order and stops at
+    the page's end; the count is capped at ``CANDIDATES_MAX`` like a search's."""
+    params: dict[str, Any] = {
+        "uid": user.pk,
+        "cap": CANDIDATES_MAX,
+        "end": offset + limit,
+        "limit": limit,
+        "offset": offset,
+    }
+    cat = _category_sql(category, params)
+    columns = _select_list()
+    sql = f"""
+    WITH page AS (
+        (SELECT f.id, f.name FROM nutrition_food f WHERE f.owner_id IS NULL{cat}
+         ORDER BY f.name, f.id LIMIT %(end)s)
+        UNION ALL
+        (SELECT f.id, f.name FROM nutrition_food f WHERE f.owner_id = %(uid)s{cat}
+         ORDER BY f.name, f.id LIMIT %(end)s)
+        ORDER BY name, id LIMIT %(limit)s OFFSET %(offset)s
+    ),
+    counted AS (
+        SELECT COUNT(*) AS total FROM (
+            (SELECT 1 FROM nutrition_food f WHERE f.owner_id IS NULL{cat} LIMIT %(cap)s)
+            UNION ALL
+            (SELECT 1 FROM nutrition_food f WHERE f.owner_id = %(uid)s{cat} LIMIT %(cap)s)
+        ) AS capped
+    )
+    SELECT {columns}, (SELECT total FROM counted) AS total, {_PORTIONS_SQL}
+    FROM page JOIN nutrition_food f ON f.id = page.id
+    ORDER BY f.name, f.id
+    """  # noqa: S608 (constants only; every value is a parameter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        fetched = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        if fetched:
+            total = fetched[0]["total"]
+        else:
+            cursor.execute(
+                f"""SELECT COUNT(*) FROM (
+                    (SELECT 1 FROM nutrition_food f WHERE f.owner_id IS NULL{cat}
+                     LIMIT %(cap)s)
+                    UNION ALL
+                    (SELECT 1 FROM nutrition_food f WHERE f.owner_id = %(uid)s{cat}
+                     LIMIT %(cap)s)) AS capped""",  # noqa: S608
+                params,
+            )
+            total = int(cursor.fetchone()[0])
+    for row in fetched:
+        row.pop("total")
+    return FoodPage(rows=fetched, count=total, count_capped=total >= CANDIDATES_MAX)
+
+
+def foods_visible_to(*, user: User) -> QuerySet[Food]:
+    """Public foods and the user's own custom foods."""
+    return Food.objects.filter(Q(owner__isnull=True) | Q(owner=user))
+
+
+def food_get_for_user(*, user: User, food_id: Any) -> Food | None:
+    """A public food or one of the user's own; None for another user's custom food."""
+    return (
+        foods_visible_to(user=user)
+        .prefetch_related(
+            Prefetch("portions", queryset=Portion.objects.filter(is_serving=True).order_by("seq"))
+        )
+        .filter(pk=food_id)
+        .first()
+    )
+
+
+def food_ids_visible_to(*, user: User, food_ids: Iterable[Any]) -> set[Any]:
+    """Which of ``food_ids`` the user may use (one query)."""
+    return set(
+        foods_visible_to(user=user).filter(pk__in=list(food_ids)).values_list("pk", flat=True)
+    )
+
+
+def food_categories() -> list[str]:
+    """The categories of the public table, alphabetically."""
+    return list(
+        Food.objects.filter(source=FoodSource.USDA)
+        .order_by("category")
+        .values_list("category", flat=True)
+        .distinct()
+    )
+
+
+def templates_list() -> list[MealPlanTemplate]:
+    return list(MealPlanTemplate.objects.order_by("order", "calories_kcal", "slug"))
+
+
+@dataclass(frozen=True)
+class PlannerRecipe:
+    """One active recipe as the meal-plan generator reads it (per-serving nutrients)."""
+
+    id: Any
+    slug: str
+    title: str
+    meal_types: tuple[str, ...]
+    cuisine: str
+    prep_minutes: int
+    servings: int
+    serving_grams: float
+    energy_kcal: float
+    protein_g: float
+    carbs_g: float
+    fat_g: float
+    fiber_g: float
+    tags: tuple[str, ...]
+    allergens: tuple[str, ...]
+    food_ids: tuple[Any, ...]
+
+
+def recipes_for_planner() -> list[PlannerRecipe]:
+    """Every active recipe with its per-serving nutrients, tags, allergens, prep time, meal
+    types and the ids of its foods: one query (the food ids aggregated in SQL)."""
+    from django.contrib.postgres.aggregates import ArrayAgg
+
+    rows = (
+        Recipe.objects.filter(is_active=True)
+        .annotate(food_id_list=ArrayAgg("ingredients__food_id", distinct=True, default=[]))
+        .order_by("slug")
+        .values(
+            "id",
+            "slug",
+            "title",
+            "meal_types",
+            "cuisine",
+            "prep_minutes",
+            "servings",
+            "serving_grams",
+            "energy_kcal",
+            "protein_g",
+            "carbs_g",
+            "fat_g",
+            "fiber_g",
+            "tags",
+            "allergens",
+            "food_id_list",
+        )
+    )
+    return [
+        PlannerRecipe(
+            id=row["id"],
+            slug=row["slug"],
+            title=row["title"],
+            meal_types=tuple(row["meal_types"]),
+            cuisine=row["cuisine"],
+            prep_minutes=row["prep_minutes"],
+            servings=row["servings"],
+            serving_grams=row["serving_grams"],
+            energy_kcal=row["energy_kcal"],
+            protein_g=row["protein_g"],
+            carbs_g=row["carbs_g"],
+            fat_g=row["fat_g"],
+            fiber_g=row["fiber_g"],
+            tags=tuple(row["tags"]),
+            allergens=tuple(row["allergens"]),
+            food_ids=tuple(row["food_id_list"]),
+        )
+        for row in rows
+    ]
+
+
+def recipe_get(*, recipe_id: Any) -> Recipe | None:
+    """An active recipe with its ingredients and their foods (two queries)."""
+    return (
+        Recipe.objects.filter(is_active=True, pk=recipe_id)
+        .prefetch_related("ingredients__food")
+        .first()
+    )
