@@ -1,7 +1,7 @@
 """Our meal-plan engine: a mixed-integer program per day, solved by HiGHS (scipy.optimize.milp).
 
 For each day and each slot (breakfast, lunch, snack...) it picks one recipe among the ones the
-hard rules allow (:mod:`nutrition.planner.rules`) and a portion of 0.5 to 2 servings in
+hard rules allow (:mod:`nutrition.planner.rules`) and a portion of 0.5 to 2.5 servings in
 quarter servings, so that the day's calories land within 5 % of the target and protein, carbs
 and fat each within 10 % of theirs (hard constraints), minimising the summed relative
 deviation plus a small variety term (a seeded jitter and a cost per earlier use of the recipe).
@@ -57,7 +57,7 @@ LEVELS = tuple(
 )
 # The recipe search uses half-serving portions (a smaller MILP); the portions of the recipes
 # found are then refined to quarter servings by enumeration.
-SEARCH_LEVELS = (0.5, 1.0, 1.5, 2.0)
+SEARCH_LEVELS = (0.5, 1.0, 1.5, 2.0, 2.5)
 # Objective weights: relative deviation of kcal counts twice a macro's.
 WEIGHTS = (2.0, 1.0, 1.0, 1.0)
 PORTION_COST = 0.001  # per squared serving away from one, in the portions' objective
@@ -83,6 +83,7 @@ def _solve(
     weights: Sequence[float] | None = None,
     time_limit: float = TIME_LIMIT_S,
     levels: Sequence[float] = LEVELS,
+    day_of_slot: Sequence[int] | None = None,
 ) -> list[_Choice] | None:
     """One recipe and a portion per slot such that each nutrient's relative deviation from its
     target is within ``tolerances[i]`` (None: unbounded); None when there is no such day.
@@ -136,11 +137,19 @@ def _solve(
         if len(slots_of[recipe_id]) > 1:
             add(cols, [1.0] * len(cols), -np.inf, 1)
     everything = list(range(n))
+    # Several days at once (``day_of_slot``): the tolerances hold per day, and "a recipe at
+    # most once" above then spans all of them.
+    days = day_of_slot or [0] * len(candidates)
+    per_day: dict[int, list[int]] = {}
+    for j, (s, _, _) in enumerate(index):
+        per_day.setdefault(days[s], []).append(j)
     for i in range(4):
         tol = tolerances[i]
         if tol is not None:
-            add(everything, list(share[i]), 1 - tol, 1 + tol)
+            for cols in per_day.values():
+                add(cols, list(share[i][cols]), 1 - tol, 1 + tol)
         if weights is not None:
+            assert len(per_day) == 1, "deviations are minimised for one day"
             d = n + i  # share - d <= 1 and share + d >= 1: d >= |share - 1|
             add([*everything, d], [*share[i], -1.0], -np.inf, 1)
             add([*everything, d], [*share[i], 1.0], 1, np.inf)
@@ -398,14 +407,14 @@ class _Planner:
             slots.append(pool)
         return slots
 
-    def day(
+    def try_day(
         self,
         day: int,
         *,
         avoid: frozenset[int],
         uses: Mapping[int, int],
         fixed: Mapping[int, RecipeOption] | None = None,
-    ) -> DayResult:
+    ) -> DayResult | None:
         """Find recipes meeting the tolerances (a feasibility MILP on a small seeded sample of
         candidates, then a larger one, then all), then the best portions for them."""
         fixed = fixed or {}
@@ -414,13 +423,50 @@ class _Planner:
             slots = self.candidates(rng, avoid, fixed, sample, uses)
             choices = _solve(slots, self.targets, levels=SEARCH_LEVELS)
             if choices is not None:
-                best = _best_portions(
-                    [choice.recipe for choice in choices],
-                    self.targets,
-                    near=[choice.servings for choice in choices],
-                )
-                return _day_result(day, self.meal_types, best or choices, self.targets)
-        raise self.diagnose(day, avoid, fixed)
+                return self._portioned(day, choices)
+        return None
+
+    def day(
+        self,
+        day: int,
+        *,
+        avoid: frozenset[int],
+        uses: Mapping[int, int],
+        fixed: Mapping[int, RecipeOption] | None = None,
+    ) -> DayResult:
+        result = self.try_day(day, avoid=avoid, uses=uses, fixed=fixed)
+        if result is None:
+            raise self.diagnose(day, avoid, fixed or {})
+        return result
+
+    def window(
+        self, first: int, last: int, *, avoid: frozenset[int], uses: Mapping[int, int]
+    ) -> list[DayResult] | None:
+        """Days ``first``..``last`` solved together, no recipe twice among them: the way out
+        when planning one day at a time has used up a small pool (a strict diet) too early."""
+        rng = np.random.default_rng([self.seed, first, last])
+        slots: list[list[RecipeOption]] = []
+        day_of_slot: list[int] = []
+        for offset in range(last - first + 1):
+            day_slots = self.candidates(rng, avoid, {}, None, uses)
+            slots += day_slots
+            day_of_slot += [offset] * len(day_slots)
+        choices = _solve(slots, self.targets, levels=SEARCH_LEVELS, day_of_slot=day_of_slot)
+        if choices is None:
+            return None
+        per_day = len(self.meal_types)
+        return [
+            self._portioned(first + offset, choices[offset * per_day : (offset + 1) * per_day])
+            for offset in range(last - first + 1)
+        ]
+
+    def _portioned(self, day: int, choices: Sequence[_Choice]) -> DayResult:
+        best = _best_portions(
+            [choice.recipe for choice in choices],
+            self.targets,
+            near=[choice.servings for choice in choices],
+        )
+        return _day_result(day, self.meal_types, best or choices, self.targets)
 
     def diagnose(
         self, day: int, avoid: frozenset[int], fixed: Mapping[int, RecipeOption]
@@ -484,32 +530,71 @@ class _Planner:
         )
 
     def _variety(self, day: int) -> Infeasible:
+        options = []
+        if self.request.cuisines:
+            options.append("drop the cuisine filter")
+        if self.request.max_prep_minutes is not None:
+            options.append("raise the max prep time")
+        if self.request.meals_per_day > MIN_MEALS:
+            options.append("ask for fewer meals a day")
+        if day > 1:
+            options.append(f"plan {day - 1} day{'s' if day > 2 else ''}")
         return Infeasible(
             "variety",
             f"not enough distinct recipes to plan day {day} without repeating a recipe "
             f"within {NO_REPEAT_DAYS} days",
-            "widen the cuisine or prep-time filters, or ask for fewer meals a day",
+            ", or ".join(options) or "add recipes",
             day=day,
         )
+
+
+def _recent(days: Sequence[DayResult], day: int) -> frozenset[int]:
+    """Recipes of the days before ``day`` within the no-repeat window."""
+    return frozenset(
+        meal.recipe_id
+        for planned in days
+        if 0 < day - planned.day < NO_REPEAT_DAYS
+        for meal in planned.meals
+        if meal.recipe_id is not None
+    )
+
+
+def _uses(days: Sequence[DayResult]) -> dict[int, int]:
+    uses: dict[int, int] = {}
+    for planned in days:
+        for meal in planned.meals:
+            if meal.recipe_id is not None:
+                uses[meal.recipe_id] = uses.get(meal.recipe_id, 0) + 1
+    return uses
 
 
 def plan_generate(
     request: PlanRequest, recipes: Sequence[RecipeOption], *, seed: int = 0
 ) -> PlanResult:
     """A plan of ``request.days`` days from ``recipes`` (our engine). Deterministic for a
-    given request, library and seed. Raises :class:`Infeasible` naming the constraint."""
+    given request, library and seed. Raises :class:`Infeasible` naming the constraint.
+
+    Days are planned one at a time; when a day finds no recipes left that the no-repeat rule
+    allows, it and the day or two before it are planned again together."""
     planner = _Planner(request, recipes, seed)
-    last_used: dict[int, int] = {}
-    uses: dict[int, int] = {}
     days: list[DayResult] = []
-    for day in range(1, request.days + 1):
-        avoid = frozenset(r for r, used in last_used.items() if day - used < NO_REPEAT_DAYS)
-        result = planner.day(day, avoid=avoid, uses=uses)
-        for meal in result.meals:
-            assert meal.recipe_id is not None
-            last_used[meal.recipe_id] = day
-            uses[meal.recipe_id] = uses.get(meal.recipe_id, 0) + 1
-        days.append(result)
+    day = 1
+    while day <= request.days:
+        avoid = _recent(days, day)
+        result = planner.try_day(day, avoid=avoid, uses=_uses(days))
+        if result is not None:
+            days.append(result)
+            day += 1
+            continue
+        first = max(1, day - (NO_REPEAT_DAYS - 1))
+        kept = days[: first - 1]
+        window = None
+        if first < day:
+            window = planner.window(first, day, avoid=_recent(kept, first), uses=_uses(kept))
+        if window is None:
+            raise planner.diagnose(day, avoid, {})
+        days = kept + window
+        day += 1
     return PlanResult(engine="optimiser", days=tuple(days), seed=seed)
 
 
@@ -537,7 +622,7 @@ def plan_day_generate(
 def portions_fit(
     meals: Sequence[RecipeOption], meal_types: Sequence[str], targets: Nutrients, *, day: int
 ) -> DayResult:
-    """Servings (0.5-2, quarter steps) for a day whose meals are already chosen, so that the
+    """Servings (0.5-2.5, quarter steps) for a day whose meals are already chosen, so that the
     day meets the tolerances. Raises :class:`Infeasible` (the nutrient that cannot hold)."""
     choices = _best_portions(meals, targets)
     if choices is not None:

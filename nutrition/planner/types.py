@@ -23,9 +23,9 @@ MealType = Literal["breakfast", "lunch", "dinner", "snack"]
 # Day tolerances: the figures. Relative to the day's target.
 KCAL_TOLERANCE = 0.05
 MACRO_TOLERANCE = 0.10
-# Portions: a recipe is served at 0.5 to 2 servings, in quarter servings.
+# Portions: a recipe is served at 0.5 to 2.5 servings, in quarter servings.
 MIN_SERVINGS = 0.5
-MAX_SERVINGS = 2.0
+MAX_SERVINGS = 2.5
 SERVING_STEP = 0.25
 # A recipe used on day d is not used again on days d+1 and d+2.
 NO_REPEAT_DAYS = 3

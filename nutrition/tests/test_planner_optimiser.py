@@ -91,7 +91,7 @@ def test_every_day_lands_within_five_percent_calories_and_ten_percent_macros(kca
         assert day.totals.kcal == pytest.approx(kcal_total, abs=0.1)
         assert day.deviation["kcal"] == pytest.approx((kcal_total - kcal) / kcal, abs=1e-4)
         for meal in day.meals:
-            assert meal.servings in (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+            assert meal.servings in (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5)
             assert meal.meal_type in by_id[meal.recipe_id].meal_types
 
 
@@ -236,6 +236,11 @@ def test_too_few_recipes_for_no_repeats_is_named_variety():
 
     assert caught.value.constraint == "variety"
     assert caught.value.day == 3
+    assert caught.value.attr == "days"
+    assert caught.value.message == (
+        "not enough distinct recipes to plan day 3 without repeating a recipe within 3 days"
+    )
+    assert caught.value.suggestion == "plan 2 days"
 
 
 def test_macros_that_cannot_sum_to_the_calories_are_refused_before_solving():
