@@ -198,7 +198,7 @@ def _check_meal(
             checked.problems.append(
                 f"{where}: '{ingredient.name}' contains {', '.join(found)} (an allergy)"
             )
-        if not rules.fits_diet(request.diet, match.tags, match.allergens):
+        if not rules.food_fits_diet(request.diet, match.tags, match.allergens):
             checked.problems.append(
                 f"{where}: '{ingredient.name}' does not fit the {request.diet} diet"
             )
@@ -220,6 +220,10 @@ def _check_meal(
     )
     if not foods or per_serving.kcal < 30:
         checked.problems.append(f"{where}: no usable ingredients")
+    elif not rules.meal_fits_diet(
+        request.diet, kcal=per_serving.kcal, carbs_g=per_serving.carbs_g, cuisine=cuisine
+    ):
+        checked.problems.append(f"{where}: the meal does not fit the {request.diet} diet")
     if len(checked.problems) > problems_before:
         return None
     option = RecipeOption(

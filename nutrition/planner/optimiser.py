@@ -339,8 +339,15 @@ def _unreachable_meal_type(
     return Infeasible(
         blocking,  # type: ignore[arg-type]
         message,
-        f"ask for fewer meals a day (the library has no {meal_type} for this "
-        f"{'diet' if blocking == 'diet' else 'set of allergies'})",
+        (
+            f"ask for {MIN_MEALS} meals a day (no snacks)"
+            if meal_type == "snack"
+            else "choose another diet"
+            if blocking == "diet"
+            else "add recipes"
+        )
+        + f" (the library has no {meal_type} for this "
+        + f"{'diet' if blocking == 'diet' else 'set of allergies'})",
         meal_type=meal_type,
     )
 

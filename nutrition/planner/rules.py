@@ -101,6 +101,32 @@ def fits_diet(diet: str, tags: Iterable[str], allergens: Iterable[str]) -> bool:
     return not (_DIET_FORBIDS.get(diet, frozenset()) & {normalise_allergen(a) for a in allergens})
 
 
+# Diets that are a property of a whole meal, not of each food: keto by its macros,
+# Mediterranean by its cuisine. A generated meal is checked for these on its totals.
+MEAL_LEVEL_DIETS = frozenset({"keto", "mediterranean"})
+KETO_MAX_CARB_SHARE = 0.10  # of the meal's energy, total carbohydrate (stricter than net)
+MEDITERRANEAN_CUISINES = frozenset(
+    {"mediterranean", "greek", "italian", "spanish", "middle_eastern"}
+)
+
+
+def food_fits_diet(diet: str, tags: Iterable[str], allergens: Iterable[str]) -> bool:
+    """Whether one food may be part of a meal of ``diet`` (meal-level diets: any food)."""
+    if normalise_tag(diet) in MEAL_LEVEL_DIETS:
+        return True
+    return fits_diet(diet, tags, allergens)
+
+
+def meal_fits_diet(diet: str, *, kcal: float, carbs_g: float, cuisine: str) -> bool:
+    """The meal-level part of a diet (always true for ingredient-level diets)."""
+    diet = normalise_tag(diet)
+    if diet == "keto":
+        return carbs_g * 4 <= KETO_MAX_CARB_SHARE * kcal
+    if diet == "mediterranean":
+        return normalise_tag(cuisine) in MEDITERRANEAN_CUISINES
+    return True
+
+
 def has_allergen(allergies: Iterable[str], allergens: Iterable[str]) -> bool:
     wanted = {normalise_allergen(a) for a in allergies}
     return bool(wanted & {normalise_allergen(a) for a in allergens})

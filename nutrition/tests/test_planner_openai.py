@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import time
+from dataclasses import replace
 
 import pytest
 from werkzeug import Request, Response
@@ -15,6 +16,7 @@ from nutrition.planner import (
     Nutrients,
     OpenAIConfig,
     PlanRequest,
+    RecipeOption,
     TokenUsage,
     openai_engine_available,
     plan_generate_openai,
@@ -404,3 +406,68 @@ def test_the_engine_is_unavailable_without_a_key_and_falls_back(settings):
 
     settings.OPENAI_API_KEY = "sk-configured"
     assert openai_engine_available() is True
+
+
+def test_a_mediterranean_plan_is_checked_on_each_meals_cuisine(httpserver, config):
+    keto = copy.deepcopy(GOOD_PLAN)
+    keto["days"][0]["meals"][1]["cuisine"] = "italian"
+    for _ in range(2):
+        httpserver.expect_ordered_request("/v1/responses", method="POST").respond_with_json(
+            answer(keto)
+        )
+    request = PlanRequest(
+        days=1,
+        meals_per_day=3,
+        kcal=1650,
+        protein_g=103,
+        carbs_g=194,
+        fat_g=52,
+        diet="mediterranean",
+    )
+
+    recipes = [replace(r, tags=r.tags | {"mediterranean"}) for r in library()]
+
+    result = plan_generate_openai(
+        request, recipes=recipes, food_resolver=resolver, seed=3, config=config
+    )
+
+    # the lunch is Italian (Mediterranean); breakfast and dinner are American
+    assert result.engine == "optimiser"
+    assert result.fallback_reason == (
+        "unusable_answer: day 1 breakfast 'Oat bowl': the meal does not fit the mediterranean "
+        "diet; day 1 dinner 'Salmon with rice': the meal does not fit the mediterranean diet"
+    )
+
+
+def test_keto_is_checked_on_each_meals_carbs(httpserver, config):
+    for _ in range(2):
+        httpserver.expect_ordered_request("/v1/responses", method="POST").respond_with_json(
+            answer(GOOD_PLAN)
+        )
+    request = PlanRequest(
+        days=1, meals_per_day=3, kcal=1650, protein_g=103, carbs_g=41, fat_g=119, diet="keto"
+    )
+    recipes = [  # a small keto library: 25 % protein, 10 % carbs, 65 % fat
+        RecipeOption(
+            id=i,
+            slug=f"keto-{i}",
+            meal_types=frozenset({meal_type}),
+            prep_minutes=10,
+            per_serving=Nutrients(kcal, kcal * 0.25 / 4, kcal * 0.10 / 4, kcal * 0.65 / 9),
+            tags=frozenset({"keto-friendly"}),
+        )
+        for i, (meal_type, kcal) in enumerate(
+            [(t, k) for t in ("breakfast", "lunch", "dinner") for k in (400, 450, 500, 550)]
+        )
+    ]
+
+    result = plan_generate_openai(
+        request, recipes=recipes, food_resolver=resolver, seed=3, config=config
+    )
+
+    assert result.engine == "optimiser"
+    assert result.fallback_reason == (
+        "unusable_answer: day 1 breakfast 'Oat bowl': the meal does not fit the keto diet; day "
+        "1 lunch 'Chicken rice bowl': the meal does not fit the keto diet; day 1 dinner 'Salmon "
+        "with rice': the meal does not fit the keto diet"
+    )
