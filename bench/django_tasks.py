@@ -24,6 +24,10 @@ Commands:
   workouts-catalogue         10,000 published workouts with 40,000 videos (bulk_create and
                              workouts_index_refresh) unless cached, and the catalogue user's
                              access token (bench.workouts_tasks)
+  foods-usda                 the USDA food table (usda_import) unless there, and the food
+                             search user's access token (bench.nutrition_tasks)
+  foods-million              custom foods on top of it up to 1,000,000 rows unless there
+                             (bench.nutrition_tasks)
 """
 
 from __future__ import annotations
@@ -142,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--records", type=int, required=True)
     sub.add_parser("health-export-cleanup")
     sub.add_parser("workouts-catalogue")
+    sub.add_parser("foods-usda")
+    sub.add_parser("foods-million")
     args = parser.parse_args(argv)
 
     _setup()
@@ -155,6 +161,14 @@ def main(argv: list[str] | None = None) -> int:
         from bench import workouts_tasks
 
         result = workouts_tasks.catalogue_ensure()
+    elif args.command in {"foods-usda", "foods-million"}:
+        from bench import nutrition_tasks
+
+        result = (
+            nutrition_tasks.usda_ensure()
+            if args.command == "foods-usda"
+            else nutrition_tasks.million_ensure()
+        )
     else:
         from bench import health_tasks
 

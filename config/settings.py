@@ -340,6 +340,10 @@ SPECTACULAR_SETTINGS = {
         "DietTypeEnum": "profiles.choices.DietType.choices",
         "DietFlagEnum": "nutrition.choices.DietFlag.choices",
         "FoodSourceEnum": "nutrition.choices.FoodSource.choices",
+        "MealPlanStatusEnum": "nutrition.models.PlanStatus.choices",
+        "MealPlanEngineEnum": "nutrition.models.PlanEngine.choices",
+        "GeneratorEngineEnum": "nutrition.api.serializers.GENERATOR_ENGINES",
+        "CuisineEnum": "profiles.choices.Cuisine.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

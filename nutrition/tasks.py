@@ -1,0 +1,14 @@
+"""Celery tasks of the nutrition app: thin wrappers that take ids and call services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from nutrition.services.plans import meal_plan_generate_run
+
+
+@shared_task
+def meal_plan_generate_task(*, plan_id: str) -> str:
+    """Generate a pending plan with the OpenAI engine (our engine as its fallback). Safe to
+    run twice: a plan that is no longer pending is left alone."""
+    return meal_plan_generate_run(plan_id=plan_id)
