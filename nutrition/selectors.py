@@ -7,9 +7,10 @@ of ranked hits with their portions and a capped count, whatever the table's size
   last word as a prefix so "chick brea" works while typing) from the public (USDA) table and,
   separately, from the caller's own custom foods, at most ``CANDIDATES_MAX`` from each. Only
   when neither has a match, names that are plausible typos of the query (pg_trgm word
-  similarity: "brocoli" finds "Broccoli"), under the same cap. Each branch reads its own
-  partial GIN index, so other users' custom foods cost nothing, and no query ranks every
-  trigram match of a million rows.
+  similarity: "brocoli" finds "Broccoli"), under the same cap. The public branches read
+  partial GIN indexes (full text, trigram); the caller's own branch reads the caller's rows
+  (by owner), so other users' custom foods cost nothing, and no query ranks every trigram
+  match of a million rows.
 * **Ranking** a person finds natural, on the capped candidates only: how close the food's
   head (the name before its first comma: "Chicken breast" of "Chicken breast, baked, ...") is
   to the query, then how close the whole name is (fewer extra words first), so "chicken
@@ -616,3 +617,31 @@ def meal_plan_shopping_list(*, plan: MealPlan) -> list[dict[str, Any]]:
         {"category": category, "items": sorted(items, key=lambda i: i["name"])}
         for category, items in sorted(groups.items())
     ]
+
+
+# --- Favourites (profiles asks through these) -----------------------------------------------
+
+
+def recipe_is_active(*, recipe_id: Any) -> bool:
+    return Recipe.objects.filter(pk=recipe_id, is_active=True).exists()
+
+
+def meal_exists_for_user(*, user: User, meal_id: Any) -> bool:
+    """A meal of one of the user's own plans."""
+    return Meal.objects.filter(pk=meal_id, plan__user=user).exists()
+
+
+def recipe_summaries_by_ids(*, ids: Iterable[Any]) -> dict[Any, dict[str, Any]]:
+    """Active recipes' list fields by id (one query); inactive or unknown ids are absent."""
+    rows = Recipe.objects.filter(pk__in=list(ids), is_active=True).values(
+        "id", "title", "meal_types", "cuisine", "prep_minutes", "energy_kcal", "protein_g", "tags"
+    )
+    return {row["id"]: row for row in rows}
+
+
+def meal_summaries_by_ids(*, user: User, ids: Iterable[Any]) -> dict[Any, dict[str, Any]]:
+    """The user's meals by id (one query), with their plan; others' meals are absent."""
+    rows = Meal.objects.filter(pk__in=list(ids), plan__user=user).values(
+        "id", "plan_id", "day", "mealtime", "name", "recipe_id"
+    )
+    return {row["id"]: row for row in rows}
