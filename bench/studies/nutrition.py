@@ -103,8 +103,8 @@ class FoodsSearchUsda(Study):
     def run(self, ctx: Context, result: StudyResult) -> None:
         data = ctx.django("foods-usda")
         print(
-            f"    {data['usda_foods']:,} USDA foods ({data['total_foods']:,} foods in all; "
-            "other users' custom foods are not searched)",
+            f"    {data['usda_foods']:,} USDA foods ({data['total_foods']:,} foods in all; the "
+            "caller has none of its own, other users' custom foods are not searched)",
             flush=True,
         )
         headers = {"Authorization": f"Bearer {data['access']}"}

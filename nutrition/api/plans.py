@@ -77,8 +77,15 @@ MEAL_ITEM_CODES = [
     "null",
     "min_value",
     "max_value",
+    "min_length",
     "max_length",
     "invalid_choice",
+    "null_characters_not_allowed",
+    "surrogate_characters_not_allowed",
+    "not_a_dict",
+    "not_a_list",
+    "date",
+    "datetime",
     "unknown_field",
 ]
 

@@ -33,7 +33,11 @@ class JSONNumberField(serializers.FloatField):
         return float(super().to_internal_value(data))
 
 
+MAX_OFFSET = 100_000
+
+
 class FoodListQuerySerializer(PageQuerySerializer):
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=MAX_OFFSET)
     q = serializers.CharField(
         required=False,
         min_length=1,
@@ -254,6 +258,7 @@ class MealPlanPageOutputSerializer(serializers.Serializer):
 
 
 class MealPlanListQuerySerializer(PageQuerySerializer):
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=MAX_OFFSET)
     status = serializers.ChoiceField(choices=PlanStatus.choices, required=False)
 
 

@@ -102,7 +102,20 @@ def _food_row(food: Food) -> dict[str, Any]:
 )
 @extend_validation_errors(
     # An item's own errors, reported on the list (the item and field in the message).
-    ["required", "invalid", "blank", "min_value", "max_value", "max_length", "unknown_field"],
+    [
+        "required",
+        "invalid",
+        "null",
+        "blank",
+        "min_value",
+        "max_value",
+        "min_length",
+        "max_length",
+        "null_characters_not_allowed",
+        "surrogate_characters_not_allowed",
+        "not_a_dict",
+        "unknown_field",
+    ],
     field_name="portions",
     methods=["post"],
 )
