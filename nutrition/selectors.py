@@ -636,7 +636,7 @@ def recipe_summaries_by_ids(*, ids: Iterable[Any]) -> dict[Any, dict[str, Any]]:
     rows = Recipe.objects.filter(pk__in=list(ids), is_active=True).values(
         "id", "title", "meal_types", "cuisine", "prep_minutes", "energy_kcal", "protein_g", "tags"
     )
-    return {row["id"]: row for row in rows}
+    return {row["id"]: dict(row) for row in rows}
 
 
 def meal_summaries_by_ids(*, user: User, ids: Iterable[Any]) -> dict[Any, dict[str, Any]]:
@@ -644,4 +644,4 @@ def meal_summaries_by_ids(*, user: User, ids: Iterable[Any]) -> dict[Any, dict[s
     rows = Meal.objects.filter(pk__in=list(ids), plan__user=user).values(
         "id", "plan_id", "day", "mealtime", "name", "recipe_id"
     )
-    return {row["id"]: row for row in rows}
+    return {row["id"]: dict(row) for row in rows}
