@@ -1,7 +1,8 @@
 """Reads of the nutrition app. Other apps (and the planner adapter) read nutrition through here.
 
 Food search is the hot path (``food_search_page``): one hand-written statement answers a page
-of ranked hits with their portions and a capped count, whatever the table's size:
+of ranked hits with their portions and a capped count, whatever the table's size (a second
+one, the typo search, only when no food has every word of the query):
 
 * **Candidates, capped.** Full-text matches (english stemming, every word, any order, the
   last word as a prefix so "chick brea" works while typing) from the public (USDA) table and,
@@ -186,7 +187,8 @@ def food_search_page(
     *, user: User, q: str, category: str | None = None, offset: int, limit: int
 ) -> FoodPage:
     """Ranked foods matching ``q`` (public foods and the user's own), optionally in one
-    category; one query (see the module docstring)."""
+    category: one query when a food has every word; when none has (a typo), a second one over
+    the names close to the query's words (see the module docstring)."""
     words = search_words(q)
     if not words:
         return FoodPage(rows=[], count=0, count_capped=False)
@@ -199,84 +201,94 @@ def food_search_page(
         "offset": offset,
     }
     cat = _category_sql(category, params)
-    fuzzy = _fuzzy_sql(words, params)
     adjust = _adjust_sql(words)
-    columns = _select_list()
+    with connection.cursor() as cursor:
+        fetched = _ranked_page(cursor, params, _fts_sql(cat), adjust)
+        if not fetched and offset:
+            # Past the end: the page has no row to carry the count.
+            count_sql = f"WITH {_fts_sql(cat, columns='f.id')} SELECT COUNT(*) FROM fts"  # noqa: S608
+            cursor.execute(count_sql, params)
+            total = int(cursor.fetchone()[0])
+            if total:
+                return FoodPage(rows=[], count=total, count_capped=total >= CANDIDATES_MAX)
+        if not fetched:
+            fuzzy = _fuzzy_sql(words, params)
+            fetched = _ranked_page(cursor, params, _typos_sql(cat, fuzzy), adjust)
+            if not fetched and offset:
+                count_sql = (
+                    f"WITH {_typos_sql(cat, fuzzy, columns='f.id')} SELECT COUNT(*) FROM fts"  # noqa: S608
+                )
+                cursor.execute(count_sql, params)
+                total = int(cursor.fetchone()[0])
+                return FoodPage(rows=[], count=total, count_capped=total >= CANDIDATES_MAX)
+    total = fetched[0]["total"] if fetched else 0
+    for row in fetched:
+        row.pop("total")
+    return FoodPage(rows=fetched, count=total, count_capped=total >= CANDIDATES_MAX)
+
+
+def _ranked_page(cursor: Any, params: dict[str, Any], candidates: str, adjust: str) -> list[Any]:
+    """A page of ``candidates`` (a CTE named ``fts``), ranked, each row with its portions and
+    the candidates' count."""
     sql = f"""
-    WITH {_candidates_sql(cat, fuzzy, columns="f.id, f.name, f.search_vector")},
-    candidates AS (SELECT * FROM fts UNION ALL SELECT * FROM typos),
+    WITH {candidates},
     ranked AS (
         SELECT c.id,
                c.matched
                + 2 * similarity(split_part(c.name, ',', 1), %(q)s)
                + similarity(c.name, %(q)s){adjust} AS score,
                COUNT(*) OVER () AS total
-        FROM candidates c
+        FROM fts c
         ORDER BY score DESC, length(c.name), c.name, c.id
         LIMIT %(limit)s OFFSET %(offset)s
     )
-    SELECT {columns}, r.score, r.total, {_PORTIONS_SQL}
+    SELECT {_select_list()}, r.score, r.total, {_PORTIONS_SQL}
     FROM ranked r JOIN nutrition_food f ON f.id = r.id
     ORDER BY r.score DESC, length(f.name), f.name, f.id
     """  # noqa: S608 (constants only; every value is a parameter)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        fetched = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        if fetched:
-            total = fetched[0]["total"]
-        elif offset:
-            # Past the end: the page has no row to carry the count.
-            total = _candidates_count(params, cat, fuzzy)
-        else:
-            total = 0
-    for row in fetched:
-        row.pop("total")
-    return FoodPage(rows=fetched, count=total, count_capped=total >= CANDIDATES_MAX)
+    cursor.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _candidates_sql(cat: str, fuzzy: str, *, columns: str) -> str:
-    """The ``fts`` and ``typos`` CTEs: capped candidates of each branch (see the module
-    docstring). The tsquery is written in each WHERE so that the GIN indexes answer it.
+CANDIDATE_COLUMNS = "f.id, f.name, f.search_vector"
 
-    The typo branches' threshold is set by the statement itself: ``threshold`` calls
-    ``set_config(..., is_local => true)`` (the statement's own transaction, or the request's)
-    and the typo branches depend on it through an uncorrelated ``EXISTS``, which PostgreSQL
-    evaluates once as an init plan before their index scans start. (A test searches for a
-    typo that only the lower threshold finds, so a change of that order would fail it.)"""
+
+def _fts_sql(cat: str, *, columns: str = CANDIDATE_COLUMNS) -> str:
+    """The CTE ``fts``: full-text candidates of each branch, capped. The tsquery is written in
+    each WHERE so that the GIN index answers it."""
     tsq = f"to_tsquery('{SEARCH_CONFIG}', %(tsq)s)"
     return f"""
-    threshold AS MATERIALIZED (
-        SELECT set_config('pg_trgm.word_similarity_threshold', '{TYPO_THRESHOLD}', true) AS value
-    ),
     fts AS (
         (SELECT {columns}, 1 AS matched FROM nutrition_food f
          WHERE f.owner_id IS NULL AND f.search_vector @@ {tsq}{cat} LIMIT %(cap)s)
         UNION ALL
         (SELECT {columns}, 1 FROM nutrition_food f
          WHERE f.owner_id = %(uid)s AND f.search_vector @@ {tsq}{cat} LIMIT %(cap)s)
+    )"""  # noqa: S608 (constants only)
+
+
+def _typos_sql(cat: str, fuzzy: str, *, columns: str = CANDIDATE_COLUMNS) -> str:
+    """The CTE ``fts`` of the typo search: names close to every word, capped per branch.
+
+    The threshold is set by the statement itself: ``threshold`` calls ``set_config(...,
+    is_local => true)`` (the statement's own transaction, or the request's) and the branches
+    depend on it through an uncorrelated ``EXISTS``, which PostgreSQL evaluates once as an
+    init plan before their scans start. (A test searches for a typo that only the lower
+    threshold finds, so a change of that order would fail it.)"""
+    return f"""
+    threshold AS MATERIALIZED (
+        SELECT set_config('pg_trgm.word_similarity_threshold', '{TYPO_THRESHOLD}', true) AS value
     ),
-    typos AS (
+    fts AS (
         (SELECT {columns}, 0 AS matched FROM nutrition_food f
          WHERE f.owner_id IS NULL AND {fuzzy}{cat}
-           AND NOT EXISTS (SELECT 1 FROM fts)
            AND EXISTS (SELECT 1 FROM threshold) LIMIT %(cap)s)
         UNION ALL
         (SELECT {columns}, 0 FROM nutrition_food f
          WHERE f.owner_id = %(uid)s AND {fuzzy}{cat}
-           AND NOT EXISTS (SELECT 1 FROM fts)
            AND EXISTS (SELECT 1 FROM threshold) LIMIT %(cap)s)
     )"""  # noqa: S608 (constants only)
-
-
-def _candidates_count(params: dict[str, Any], cat: str, fuzzy: str) -> int:
-    sql = f"""
-    WITH {_candidates_sql(cat, fuzzy, columns="f.id")}
-    SELECT (SELECT COUNT(*) FROM fts) + (SELECT COUNT(*) FROM typos)
-    """  # noqa: S608 (constants only; every value is a parameter)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return int(cursor.fetchone()[0])
 
 
 def food_browse_page(

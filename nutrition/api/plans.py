@@ -28,6 +28,7 @@ from .serializers import (
     MealPlanPageOutputSerializer,
     MealPlanSummaryOutputSerializer,
     MealPlanUpdateInputSerializer,
+    PlanReworkInputSerializer,
     ShoppingListOutputSerializer,
 )
 
@@ -262,7 +263,7 @@ class MealSwapView(APIView):
         "diet, allergies, prep time and no-repeat rule; the day's other meals stay (their "
         "portions may change so the day stays on target). 422 `plan_infeasible` when no "
         "recipe fits.",
-        request=None,
+        request=PlanReworkInputSerializer,
         responses={200: MealPlanDetailOutputSerializer, 422: ErrorResponse422PlanSerializer},
     )
     def post(self, request: Request, plan_id: Any, meal_id: Any) -> Response:
@@ -270,7 +271,9 @@ class MealSwapView(APIView):
         meal = selectors.meal_get_for_plan(plan=plan, meal_id=meal_id)
         if meal is None:
             raise NotFound("No such meal in this plan.")
-        services.meal_swap(plan=plan, meal=meal)
+        data = PlanReworkInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.meal_swap(plan=plan, meal=meal, seed=data.validated_data["seed"])
         return Response(_detail(plan))
 
 
@@ -283,12 +286,14 @@ class DayRegenerateView(APIView):
         summary="Regenerate one day",
         description="The day planned again with other recipes (none used within two days of "
         "it), same targets and rules. A day outside the plan answers 400 naming `day`.",
-        request=None,
+        request=PlanReworkInputSerializer,
         responses={200: MealPlanDetailOutputSerializer, 422: ErrorResponse422PlanSerializer},
     )
     def post(self, request: Request, plan_id: Any, day: int) -> Response:
         plan = _plan_or_404(request, plan_id)
-        services.meal_plan_day_regenerate(plan=plan, day=day)
+        data = PlanReworkInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.meal_plan_day_regenerate(plan=plan, day=day, seed=data.validated_data["seed"])
         return Response(_detail(plan))
 
 

@@ -384,3 +384,13 @@ class ShoppingGroupOutputSerializer(serializers.Serializer):
 class ShoppingListOutputSerializer(serializers.Serializer):
     plan_id = serializers.UUIDField()
     groups = ShoppingGroupOutputSerializer(many=True)
+
+
+class PlanReworkInputSerializer(StrictInputSerializer):
+    seed = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        default=1,
+        help_text="another value asks for another alternative (the body may be left out)",
+    )

@@ -186,6 +186,12 @@ def test_a_search_page_costs_a_fixed_number_of_queries(alice, alice_client):
     assert len(response.json()["results"]) == 25
     assert queries.count == 2, [q["sql"] for q in queries.captured_queries]
 
+    with QueryCounter() as queries:
+        response = alice_client.get(FOODS, {"q": "pastta", "limit": 25})
+    assert len(response.json()["results"]) == 25
+    # The caller, the full-text page (empty), the typo page.
+    assert queries.count == 3, [q["sql"] for q in queries.captured_queries]
+
 
 @pytest.mark.parametrize(
     ("params", "attr"),

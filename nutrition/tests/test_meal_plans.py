@@ -407,3 +407,20 @@ def test_another_users_plan_answers_404_and_nothing_changes(
             Counter(Meal.objects.values_list("name", flat=True)),
         ),
     )
+
+
+def test_a_plan_reads_in_a_fixed_number_of_queries(alice_client, foods):
+    plan = alice_client.post(PLANS, manual_body(foods), format="json").json()
+
+    from core.testing import QueryCounter
+
+    with QueryCounter() as queries:
+        response = alice_client.get(f"{PLANS}/{plan['id']}")
+    assert response.status_code == 200
+    # The caller, the plan, its meals, their foods.
+    assert queries.count == 4, [q["sql"] for q in queries.captured_queries]
+
+    with QueryCounter() as queries:
+        alice_client.get(f"{PLANS}/{plan['id']}/shopping-list")
+    # The caller, the plan, the foods with grams, their portions.
+    assert queries.count == 4, [q["sql"] for q in queries.captured_queries]
