@@ -106,14 +106,24 @@ def planner_library() -> Library:
 
 
 def _food_resolver(user: User) -> Any:
-    """Ingredient name -> our best-ranked food (the food search's first hit)."""
+    """Ingredient name -> our best-ranked food (the food search's first hit, typos forgiven)."""
     from nutrition.services.recipes import recipe_tags
 
     def resolve(name: str) -> FoodMatch | None:
-        page = food_search_page(user=user, q=name, offset=0, limit=1)
-        if not page.rows:
+        # "rolled oats" -> "oats": English puts the head noun last, so when the whole name
+        # finds nothing, the words from the right are tried (never a single short word).
+        words = name.split()
+        rows: list[dict[str, Any]] = []
+        for start in range(len(words)):
+            rest = " ".join(words[start:])
+            if start and len(rest) < 4:
+                break
+            rows = food_search_page(user=user, q=rest, offset=0, limit=1).rows
+            if rows:
+                break
+        if not rows:
             return None
-        row = page.rows[0]
+        row = rows[0]
         per_100g = {k: row[k] or 0.0 for k in ("energy_kcal", "protein_g", "carbs_g", "fat_g")}
         tags = recipe_tags(
             flags=row["diet_flags"],
