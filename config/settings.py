@@ -184,6 +184,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.used_nonces_purge",
         "schedule": 3600.0,
     },
+    "meal-plans-pending-sweep": {
+        "task": "nutrition.tasks.meal_plans_pending_sweep",
+        "schedule": 300.0,
+    },
 }
 
 # --- Auth -------------------------------------------------------------------------------------
@@ -255,6 +259,8 @@ THROTTLE_RATES = {
     # Bulk health uploads: a phone syncs in batches; an export archive is a rare, heavy job.
     "health_sync": env_str("THROTTLE_HEALTH_SYNC", "120/min"),
     "health_import": env_str("THROTTLE_HEALTH_IMPORT", "10/hour"),
+    # Meal-plan generation (a solver run, or OpenAI tokens), swaps and day regenerations.
+    "meal_plan_generate": env_str("THROTTLE_MEAL_PLAN_GENERATE", "60/hour"),
 }
 # Failed logins allowed per account and per client IP within LOGIN_FAILURE_WINDOW_SECONDS.
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)

@@ -31,6 +31,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from nutrition.choices import FoodSource
@@ -41,6 +42,7 @@ from nutrition.models import (
     MealItem,
     MealPlan,
     MealPlanTemplate,
+    PlanStatus,
     Portion,
     Recipe,
 )
@@ -481,6 +483,19 @@ def meal_plans_for_user(*, user: User) -> QuerySet[MealPlan]:
 def meal_plan_get_for_user(*, user: User, plan_id: Any) -> MealPlan | None:
     """The user's own plan; None for anyone else's (the API answers 404)."""
     return MealPlan.objects.filter(user=user, pk=plan_id).first()
+
+
+PENDING_STALE = timedelta(minutes=10)
+
+
+def meal_plans_stale_pending(*, now: Any = None) -> list[Any]:
+    """Ids of plans pending for longer than ``PENDING_STALE`` (the sweep queues them again)."""
+    cutoff = (now or timezone.now()) - PENDING_STALE
+    return list(
+        MealPlan.objects.filter(status=PlanStatus.PENDING, updated_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def meal_get_for_plan(*, plan: MealPlan, meal_id: Any) -> Meal | None:

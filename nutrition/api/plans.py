@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from core.openapi import BulkErrorResponse400Serializer, error_envelope_serializer
 from core.pagination import CatalogPagination
+from core.throttling import UserScopedThrottle, UserThrottle
 from nutrition import error_codes, selectors
 from nutrition.models import MealPlan, PlanEngine
 from nutrition.services import plans as services
@@ -33,6 +34,16 @@ from .serializers import (
 )
 
 TAGS = ["meals"]
+
+
+class MealPlanGenerateThrottle(UserScopedThrottle):
+    """Generation, swaps and regenerations share a per-user scope (a solver run each, or
+    OpenAI tokens): ``THROTTLE_MEAL_PLAN_GENERATE``."""
+
+    scope = "meal_plan_generate"
+
+
+GENERATE_THROTTLES = (UserThrottle, MealPlanGenerateThrottle)
 ErrorResponse422PlanSerializer = error_envelope_serializer(
     status_code=422,
     codes=error_codes.ErrorCode422PlanEnum,
@@ -148,6 +159,8 @@ class MealPlanListView(APIView):
 @extend_validation_errors(["invalid_choice"], field_name="allergies", methods=["post"])
 @extend_validation_errors(["invalid_choice"], field_name="cuisines", methods=["post"])
 class MealPlanGenerateView(APIView):
+    throttle_classes = GENERATE_THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="meals_plans_generate",
@@ -255,6 +268,8 @@ class MealPlanDetailView(APIView):
 @extend_validation_errors(PLAN_ERRORS, field_name="status", methods=["post"])
 @extend_validation_errors(["invalid"], field_name="meal", methods=["post"])
 class MealSwapView(APIView):
+    throttle_classes = GENERATE_THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="meals_plans_meal_swap",
@@ -280,6 +295,8 @@ class MealSwapView(APIView):
 @extend_validation_errors(PLAN_ERRORS, field_name="status", methods=["post"])
 @extend_validation_errors(["invalid"], field_name="day", methods=["post"])
 class DayRegenerateView(APIView):
+    throttle_classes = GENERATE_THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="meals_plans_day_regenerate",

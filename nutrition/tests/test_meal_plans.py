@@ -424,3 +424,44 @@ def test_a_plan_reads_in_a_fixed_number_of_queries(alice_client, foods):
         alice_client.get(f"{PLANS}/{plan['id']}/shopping-list")
     # The caller, the plan, the foods with grams, their portions.
     assert queries.count == 4, [q["sql"] for q in queries.captured_queries]
+
+
+def test_generation_has_its_own_per_user_throttle(alice_client, monkeypatch, settings):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        {**settings.THROTTLE_RATES, "meal_plan_generate": "2/min"},
+    )
+    statuses = [
+        alice_client.post(GENERATE, {"days": 0}, format="json").status_code for _ in range(3)
+    ]
+
+    assert statuses == [400, 400, 429]
+
+
+def test_the_sweep_requeues_plans_left_pending(alice, library, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nutrition.services.plans import meal_plan_generate, plan_params_resolve
+    from nutrition.tasks import meal_plans_pending_sweep
+
+    settings.OPENAI_API_KEY = ""
+    params = plan_params_resolve(user=alice, days=1, meals_per_day=3, **TARGETS)
+    plan = meal_plan_generate(user=alice, params=params, engine="openai")  # task never ran
+    fresh = meal_plan_generate(user=alice, params=params, engine="openai")
+    MealPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+
+    assert meal_plans_pending_sweep() == 1
+
+    plan.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (plan.status, plan.fallback_reason) == (
+        "ready",
+        "unavailable: no OpenAI key configured",
+    )
+    assert fresh.status == "pending"
+    assert meal_plans_pending_sweep() == 0
