@@ -350,6 +350,8 @@ SPECTACULAR_SETTINGS = {
         "MealPlanEngineEnum": "nutrition.models.PlanEngine.choices",
         "GeneratorEngineEnum": "nutrition.api.serializers.GENERATOR_ENGINES",
         "CuisineEnum": "profiles.choices.Cuisine.choices",
+        "MealTypeEnum": "nutrition.choices.MealType.choices",
+        "DietTagEnum": "nutrition.choices.DietTag.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

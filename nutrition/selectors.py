@@ -45,6 +45,7 @@ from nutrition.models import (
     PlanStatus,
     Portion,
     Recipe,
+    RecipeIngredient,
 )
 
 CANDIDATES_MAX = 1000  # per branch (public table, the caller's own foods)
@@ -672,3 +673,71 @@ def meal_summaries_by_ids(*, user: User, ids: Iterable[Any]) -> dict[Any, dict[s
         "id", "plan_id", "day", "mealtime", "name", "recipe_id"
     )
     return {row["id"]: dict(row) for row in rows}
+
+
+# --- Recipes --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecipeFilters:
+    meal_type: str | None = None
+    tags: tuple[str, ...] = ()  # all of these
+    exclude_allergens: tuple[str, ...] = ()  # none of these
+    cuisine: str | None = None
+    max_prep_minutes: int | None = None
+    q: str | None = None  # in the title, case-insensitive
+
+
+def recipes_list(*, filters: RecipeFilters) -> QuerySet[Recipe]:
+    """Active recipes matching ``filters``, by title."""
+    qs = Recipe.objects.filter(is_active=True)
+    f = filters
+    if f.meal_type:
+        qs = qs.filter(meal_types__contains=[f.meal_type])
+    if f.tags:
+        qs = qs.filter(tags__contains=list(f.tags))
+    if f.exclude_allergens:
+        qs = qs.exclude(allergens__overlap=list(f.exclude_allergens))
+    if f.cuisine:
+        qs = qs.filter(cuisine=f.cuisine)
+    if f.max_prep_minutes is not None:
+        qs = qs.filter(prep_minutes__lte=f.max_prep_minutes)
+    if f.q:
+        qs = qs.filter(title__icontains=f.q)
+    return qs.order_by("title", "id")
+
+
+def recipe_detail(*, recipe_id: Any) -> dict[str, Any] | None:
+    """An active recipe with its ingredients (food, grams, nutrients): two queries."""
+    recipe = Recipe.objects.filter(pk=recipe_id, is_active=True).first()
+    if recipe is None:
+        return None
+    ingredients = []
+    for row in (
+        RecipeIngredient.objects.filter(recipe=recipe)
+        .order_by("position")
+        .values(
+            "food_id",
+            "grams",
+            "note",
+            "food__name",
+            "food__energy_kcal",
+            "food__protein_g",
+            "food__carbs_g",
+            "food__fat_g",
+        )
+    ):
+        factor = row["grams"] / 100
+        ingredients.append(
+            {
+                "food_id": row["food_id"],
+                "name": row["food__name"],
+                "grams": row["grams"],
+                "note": row["note"],
+                "kcal": round(row["food__energy_kcal"] * factor, 1),
+                "protein_g": round(row["food__protein_g"] * factor, 1),
+                "carbs_g": round(row["food__carbs_g"] * factor, 1),
+                "fat_g": round(row["food__fat_g"] * factor, 1),
+            }
+        )
+    return {"recipe": recipe, "ingredients": ingredients}

@@ -13,7 +13,15 @@ from core.serializers import (
     PageQuerySerializer,
     StrictInputSerializer,
 )
-from nutrition.choices import Allergen, Cuisine, DietFlag, DietType, FoodSource, MealType
+from nutrition.choices import (
+    Allergen,
+    Cuisine,
+    DietFlag,
+    DietTag,
+    DietType,
+    FoodSource,
+    MealType,
+)
 from nutrition.models import MAX_KCAL_PER_100G, PlanEngine, PlanStatus
 
 GENERATOR_ENGINES = [
@@ -394,3 +402,75 @@ class PlanReworkInputSerializer(StrictInputSerializer):
         default=1,
         help_text="another value asks for another alternative (the body may be left out)",
     )
+
+
+# --- Recipes --------------------------------------------------------------------------------
+
+
+class RecipeListQuerySerializer(PageQuerySerializer):
+    meal_type = serializers.ChoiceField(choices=MealType.choices, required=False)
+    tag = FlatListField(
+        child=serializers.ChoiceField(choices=DietTag.choices),
+        required=False,
+        max_length=len(DietTag.choices),
+        help_text="repeat the parameter: recipes with every one of these tags",
+    )
+    allergen_free = FlatListField(
+        child=serializers.ChoiceField(choices=Allergen.choices),
+        required=False,
+        max_length=len(Allergen.choices),
+        help_text="repeat the parameter: recipes without any of these allergens",
+    )
+    cuisine = serializers.ChoiceField(choices=Cuisine.choices, required=False)
+    max_prep_minutes = serializers.IntegerField(required=False, min_value=0, max_value=600)
+    q = serializers.CharField(required=False, min_length=1, max_length=100, help_text="in titles")
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=MAX_OFFSET)
+
+
+class RecipeNutrientsOutputSerializer(serializers.Serializer):
+    energy_kcal = serializers.FloatField()
+    protein_g = serializers.FloatField()
+    carbs_g = serializers.FloatField()
+    fat_g = serializers.FloatField()
+    fiber_g = serializers.FloatField()
+    sugar_g = serializers.FloatField()
+    sat_fat_g = serializers.FloatField()
+    sodium_mg = serializers.FloatField()
+
+
+class RecipeListItemOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    meal_types = serializers.ListField(child=serializers.ChoiceField(choices=MealType.choices))
+    cuisine = serializers.CharField()
+    prep_minutes = serializers.IntegerField()
+    servings = serializers.IntegerField()
+    per_serving = RecipeNutrientsOutputSerializer(help_text="computed from the foods")
+    serving_grams = serializers.FloatField()
+    tags = serializers.ListField(child=serializers.ChoiceField(choices=DietTag.choices))
+    allergens = serializers.ListField(child=serializers.ChoiceField(choices=Allergen.choices))
+
+
+class RecipePageOutputSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = RecipeListItemOutputSerializer(many=True)
+
+
+class RecipeIngredientOutputSerializer(serializers.Serializer):
+    food_id = serializers.UUIDField()
+    name = serializers.CharField()
+    grams = serializers.FloatField(help_text="for the whole recipe (all servings)")
+    note = serializers.CharField(allow_blank=True)
+    kcal = serializers.FloatField()
+    protein_g = serializers.FloatField()
+    carbs_g = serializers.FloatField()
+    fat_g = serializers.FloatField()
+
+
+class RecipeDetailOutputSerializer(RecipeListItemOutputSerializer):
+    description = serializers.CharField(allow_blank=True)
+    steps = serializers.ListField(child=serializers.CharField())
+    ingredients = RecipeIngredientOutputSerializer(many=True)
