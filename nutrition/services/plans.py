@@ -557,17 +557,18 @@ def meal_plan_create_manual(
                 prep_minutes=recipe.prep_minutes if recipe else None,
             )
             rows.append(row)
+            position = 0
             if recipe is not None:
                 for position, (food_id, grams) in enumerate(lines[recipe.pk], 1):
                     amount = round(grams / recipe.servings * servings, 1)
                     items.append(
                         MealItem(meal=row, food_id=food_id, grams=amount, position=position)
                     )
-            for position, item in enumerate(meal.get("items", []), 1):
+            # Extra foods of a recipe meal come after the recipe's own.
+            first = position + 1
+            for extra, item in enumerate(meal.get("items", []), first):
                 items.append(
-                    MealItem(
-                        meal=row, food_id=item["food_id"], grams=item["grams"], position=position
-                    )
+                    MealItem(meal=row, food_id=item["food_id"], grams=item["grams"], position=extra)
                 )
         Meal.objects.bulk_create(rows)
         MealItem.objects.bulk_create(items)

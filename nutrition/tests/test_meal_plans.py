@@ -465,3 +465,46 @@ def test_the_sweep_requeues_plans_left_pending(alice, library, settings):
     )
     assert fresh.status == "pending"
     assert meal_plans_pending_sweep() == 0
+
+
+def test_a_manual_recipe_meal_is_its_ingredients_at_the_servings_plus_extra_foods(alice_client):
+    from nutrition.services import recipe_library_load
+    from nutrition.tests.recipe_fixtures import RECIPES, make_foods
+
+    foods = make_foods()
+    recipe_library_load(recipes=RECIPES)
+    salmon = Recipe.objects.get(slug="salmon-broccoli")
+    body = {
+        "name": "One dinner",
+        "start_date": "2026-12-01",
+        "days": 1,
+        **TARGETS,
+        "meals": [
+            {
+                "day": 1,
+                "slot": 0,
+                "mealtime": "dinner",
+                "recipe_id": str(salmon.pk),
+                "servings": 1.5,
+                "items": [{"food_id": str(foods["20045"].pk), "grams": 100}],
+            }
+        ],
+    }
+
+    response = alice_client.post(PLANS, body, format="json")
+
+    assert response.status_code == 201, response.json()
+    [meal] = response.json()["plan_days"][0]["meals"]
+    assert (meal["name"], meal["servings"], meal["steps"]) == (
+        "Salmon with broccoli",
+        1.5,
+        ["Roast the salmon and broccoli with the oil."],
+    )
+    assert [(i["name"][:12], i["grams"]) for i in meal["items"]] == [
+        ("Fish, salmon", 225.0),
+        ("Broccoli, ra", 225.0),
+        ("Oil, olive, ", 15.0),
+        ("Rice, white,", 100.0),
+    ]
+    # 1.5 x 451.4 kcal + 100 g of rice (130 kcal)
+    assert meal["totals"]["kcal"] == 807.1
