@@ -215,6 +215,8 @@ class MealPlanGenerateView(APIView):
 
 
 @extend_validation_errors(PLAN_ERRORS, field_name="status", methods=["put"])
+@extend_validation_errors(MEAL_ITEM_CODES, field_name="meals", methods=["put"])
+@extend_validation_errors(["invalid"], field_name="days", methods=["put"])
 class MealPlanDetailView(APIView):
     @extend_schema(
         tags=TAGS,
@@ -231,9 +233,12 @@ class MealPlanDetailView(APIView):
     @extend_schema(
         tags=TAGS,
         operation_id="meals_plans_update",
-        summary="Rename a plan, move it, change its targets",
-        description="Any of `name`, `start_date` and the daily targets; meals change through "
-        "swap and regenerate. A cancelled plan can only be renamed (400 `plan_cancelled`).",
+        summary="Change a plan: name, dates, targets, meals",
+        description="Any of `name`, `start_date`, `days`, the daily targets, and `meals` "
+        "(every meal of the plan, as in POST /api/meals/plans: they replace the current ones "
+        "and the plan becomes a manual one). A cancelled plan can only be renamed (400 "
+        "`plan_cancelled`); a pending plan's meals wait for its generation (400 "
+        "`plan_not_ready`). Meals past a reduced `days` need new `meals` (400 on `days`).",
         request=MealPlanUpdateInputSerializer,
         responses={200: MealPlanDetailOutputSerializer},
     )

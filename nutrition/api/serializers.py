@@ -317,6 +317,14 @@ class ManualPlanInputSerializer(StrictInputSerializer, TargetsInputMixin):
 
 class MealPlanUpdateInputSerializer(StrictInputSerializer):
     name = serializers.CharField(required=False, min_length=1, max_length=120)
+    days = serializers.IntegerField(required=False, min_value=1, max_value=14)
+    meals = FlatItemsListField(
+        child=ManualMealInputSerializer(),
+        required=False,
+        min_length=1,
+        max_length=84,
+        help_text="every meal of the plan, replacing the current ones",
+    )
     start_date = serializers.DateField(required=False)
     kcal = serializers.IntegerField(required=False, min_value=1000, max_value=6000)
     protein_g = serializers.IntegerField(required=False, min_value=0, max_value=500)

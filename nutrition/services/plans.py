@@ -481,21 +481,16 @@ def meal_plan_generate_run(*, plan_id: Any) -> str:
 # --- manual plans and edits -----------------------------------------------------------------
 
 
-def meal_plan_create_manual(
-    *,
-    user: User,
-    name: str,
-    start_date: datetime.date,
-    days: int,
-    kcal: int,
-    protein_g: int,
-    carbs_g: int,
-    fat_g: int,
-    meals: Sequence[dict[str, Any]],
-) -> MealPlan:
-    """A plan the user writes: each meal a recipe (at some servings) or a free-form meal with
-    its foods and grams. Refused (400 naming the field, nothing written) for a day outside the
-    plan, two meals in one slot, an unknown recipe or a food the caller cannot see."""
+@dataclass(frozen=True)
+class _ManualMeals:
+    meals: Sequence[dict[str, Any]]
+    recipes: dict[Any, Recipe]
+    lines: dict[Any, list[tuple[Any, float]]]
+
+
+def _manual_meals_check(*, user: User, days: int, meals: Sequence[dict[str, Any]]) -> _ManualMeals:
+    """Refuse (400 on ``meals``) a day outside the plan, two meals in one slot, an unknown
+    recipe or a food the caller cannot see."""
     recipe_ids = {m["recipe_id"] for m in meals if m.get("recipe_id")}
     recipes = {r.pk: r for r in Recipe.objects.filter(pk__in=recipe_ids, is_active=True)}
     food_ids = {i["food_id"] for m in meals for i in m.get("items", [])}
@@ -523,7 +518,65 @@ def meal_plan_create_manual(
                 raise _field_error(
                     "meals", f"{where}: unknown food {item['food_id']}.", error_codes.UNKNOWN_FOOD
                 )
-    lines = _recipe_lines(recipes)
+    return _ManualMeals(meals=meals, recipes=recipes, lines=_recipe_lines(recipes))
+
+
+def _manual_meals_write(*, plan: MealPlan, checked: _ManualMeals) -> None:
+    """The meals of a manual plan: a recipe at its servings (its ingredients scaled), plus or
+    instead its own foods with grams."""
+    rows: list[Meal] = []
+    items: list[MealItem] = []
+    for meal in checked.meals:
+        recipe = checked.recipes.get(meal["recipe_id"]) if meal.get("recipe_id") else None
+        servings = meal.get("servings") or 1.0
+        row = Meal(
+            plan=plan,
+            day=meal["day"],
+            slot=meal["slot"],
+            mealtime=meal["mealtime"],
+            recipe=recipe,
+            name=meal.get("name") or (recipe.title if recipe else ""),
+            description=meal.get("description") or (recipe.description if recipe else ""),
+            steps=list(recipe.steps) if recipe else [],
+            servings=servings,
+            prep_minutes=recipe.prep_minutes if recipe else None,
+        )
+        rows.append(row)
+        position = 0
+        if recipe is not None:
+            for position, (food_id, grams) in enumerate(checked.lines[recipe.pk], 1):
+                amount = round(grams / recipe.servings * servings, 1)
+                items.append(MealItem(meal=row, food_id=food_id, grams=amount, position=position))
+        # Extra foods of a recipe meal come after the recipe's own.
+        first = position + 1
+        for extra, item in enumerate(meal.get("items", []), first):
+            items.append(
+                MealItem(meal=row, food_id=item["food_id"], grams=item["grams"], position=extra)
+            )
+    Meal.objects.bulk_create(rows)
+    MealItem.objects.bulk_create(items)
+
+
+def _meals_per_day(meals: Sequence[dict[str, Any]]) -> int:
+    return max([m["slot"] + 1 for m in meals], default=1)
+
+
+def meal_plan_create_manual(
+    *,
+    user: User,
+    name: str,
+    start_date: datetime.date,
+    days: int,
+    kcal: int,
+    protein_g: int,
+    carbs_g: int,
+    fat_g: int,
+    meals: Sequence[dict[str, Any]],
+) -> MealPlan:
+    """A plan the user writes: each meal a recipe (at some servings) or a free-form meal with
+    its foods and grams. Refused (400 naming the field, nothing written) for a day outside the
+    plan, two meals in one slot, an unknown recipe or a food the caller cannot see."""
+    checked = _manual_meals_check(user=user, days=days, meals=meals)
     with transaction.atomic():
         plan = MealPlan.objects.create(
             user=user,
@@ -533,62 +586,50 @@ def meal_plan_create_manual(
             requested_engine=PlanEngine.MANUAL,
             start_date=start_date,
             days=days,
-            meals_per_day=max([m["slot"] + 1 for m in meals], default=1),
+            meals_per_day=_meals_per_day(meals),
             kcal=kcal,
             protein_g=protein_g,
             carbs_g=carbs_g,
             fat_g=fat_g,
         )
-        rows: list[Meal] = []
-        items: list[MealItem] = []
-        for meal in meals:
-            recipe = recipes.get(meal["recipe_id"]) if meal.get("recipe_id") else None
-            servings = meal.get("servings") or 1.0
-            row = Meal(
-                plan=plan,
-                day=meal["day"],
-                slot=meal["slot"],
-                mealtime=meal["mealtime"],
-                recipe=recipe,
-                name=meal.get("name") or (recipe.title if recipe else ""),
-                description=meal.get("description") or (recipe.description if recipe else ""),
-                steps=list(recipe.steps) if recipe else [],
-                servings=servings,
-                prep_minutes=recipe.prep_minutes if recipe else None,
-            )
-            rows.append(row)
-            position = 0
-            if recipe is not None:
-                for position, (food_id, grams) in enumerate(lines[recipe.pk], 1):
-                    amount = round(grams / recipe.servings * servings, 1)
-                    items.append(
-                        MealItem(meal=row, food_id=food_id, grams=amount, position=position)
-                    )
-            # Extra foods of a recipe meal come after the recipe's own.
-            first = position + 1
-            for extra, item in enumerate(meal.get("items", []), first):
-                items.append(
-                    MealItem(meal=row, food_id=item["food_id"], grams=item["grams"], position=extra)
-                )
-        Meal.objects.bulk_create(rows)
-        MealItem.objects.bulk_create(items)
+        _manual_meals_write(plan=plan, checked=checked)
     return plan
 
 
 def meal_plan_update(*, plan: MealPlan, **fields: Any) -> MealPlan:
-    """PUT: the plan's name, start date and daily targets (meals change through swap and
-    regenerate). A cancelled plan can be renamed only."""
-    allowed = {"name", "start_date", "kcal", "protein_g", "carbs_g", "fat_g"}
+    """PUT: any of the plan's name, start date, daily targets, and ``days`` with ``meals``
+    (all the plan's meals replaced, as in a manual plan; a generated plan becomes a manual
+    one). A cancelled plan can be renamed only; a pending one waits for its generation."""
+    allowed = {"name", "start_date", "kcal", "protein_g", "carbs_g", "fat_g", "days"}
     changes = {k: v for k, v in fields.items() if k in allowed}
-    if plan.status == PlanStatus.CANCELLED and set(changes) - {"name"}:
+    meals = fields.get("meals")
+    if plan.status == PlanStatus.CANCELLED and (set(changes) - {"name"} or meals is not None):
         raise _field_error(
             "status",
             "A cancelled plan is history: only its name can change.",
             error_codes.PLAN_CANCELLED,
         )
+    if (meals is not None or "days" in changes) and plan.status != PlanStatus.READY:
+        _editable(plan)
+    checked = None
+    if meals is not None:
+        checked = _manual_meals_check(
+            user=plan.user, days=changes.get("days", plan.days), meals=meals
+        )
+    elif (
+        "days" in changes
+        and changes["days"] < plan.days
+        and Meal.objects.filter(plan=plan, day__gt=changes["days"]).exists()
+    ):
+        raise _field_error("days", "Meals are planned past that day: send `meals` too.", "invalid")
     with transaction.atomic():
         for key, value in changes.items():
             setattr(plan, key, value)
+        if checked is not None:
+            Meal.objects.filter(plan=plan).delete()
+            _manual_meals_write(plan=plan, checked=checked)
+            plan.engine = PlanEngine.MANUAL
+            plan.meals_per_day = _meals_per_day(checked.meals)
         plan.save()
     return plan
 

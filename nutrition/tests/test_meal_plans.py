@@ -508,3 +508,35 @@ def test_a_manual_recipe_meal_is_its_ingredients_at_the_servings_plus_extra_food
     ]
     # 1.5 x 451.4 kcal + 100 g of rice (130 kcal)
     assert meal["totals"]["kcal"] == 807.1
+
+
+def test_put_replaces_the_meals_and_refuses_foreign_foods(alice_client, bob, foods):
+    plan = alice_client.post(PLANS, manual_body(foods), format="json").json()
+    url = f"{PLANS}/{plan['id']}"
+    meals = [
+        {
+            "day": 1,
+            "slot": 0,
+            "mealtime": "lunch",
+            "name": "Just oats",
+            "items": [{"food_id": str(foods["oats"].pk), "grams": 50}],
+        }
+    ]
+
+    response = alice_client.put(url, {"days": 1, "meals": meals}, format="json")
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["days"], body["engine"]) == (1, "manual")
+    [day] = body["plan_days"]
+    assert [(m["name"], m["totals"]["kcal"]) for m in day["meals"]] == [("Just oats", 194.5)]
+    assert Meal.objects.count() == 1
+
+    before = plan_rows()
+    foreign = CustomFoodFactory(owner=bob)
+    meals[0]["items"][0]["food_id"] = str(foreign.pk)
+    refused = alice_client.put(url, {"meals": meals}, format="json")
+    assert (refused.status_code, refused.json()["errors"][0]["code"]) == (400, "unknown_food")
+    assert plan_rows() == before
+    shrink = alice_client.put(url, {"days": 1}, format="json")
+    assert shrink.status_code == 200
