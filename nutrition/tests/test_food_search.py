@@ -213,3 +213,15 @@ def test_bad_parameters_answer_400_naming_them(alice_client, params, attr):
 
 def test_anonymous_callers_are_refused(api_client):
     assert api_client.get(FOODS, {"q": "rice"}).status_code == 401
+
+
+def test_the_count_stops_at_the_cap_and_says_so(alice_client, monkeypatch):
+    from nutrition import selectors
+
+    monkeypatch.setattr(selectors, "CANDIDATES_MAX", 3)
+    for n in range(5):
+        FoodFactory(name=f"Lentils, kind {n}")
+
+    body = alice_client.get(FOODS, {"q": "lentils", "limit": 2}).json()
+
+    assert (body["count"], body["count_capped"], len(body["results"])) == (3, True, 2)

@@ -540,3 +540,17 @@ def test_put_replaces_the_meals_and_refuses_foreign_foods(alice_client, bob, foo
     assert plan_rows() == before
     shrink = alice_client.put(url, {"days": 1}, format="json")
     assert shrink.status_code == 200
+
+
+def test_the_plan_list_costs_a_fixed_number_of_queries(alice_client, foods):
+    from core.testing import QueryCounter
+
+    for _ in range(3):
+        alice_client.post(PLANS, manual_body(foods), format="json")
+
+    with QueryCounter() as queries:
+        response = alice_client.get(PLANS)
+
+    assert response.json()["count"] == 3
+    # The caller, the count, the page.
+    assert queries.count == 3, [q["sql"] for q in queries.captured_queries]
