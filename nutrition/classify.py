@@ -130,6 +130,11 @@ MEAT = _set(
 )
 # Names that say the dish is the plant version, or where a meat word means something else.
 NOT_MEAT = _set(
+    "cheese goat",
+    "goat cheese",
+    "milk goat",
+    "goat milk",
+    "goats milk",
     "meatless",
     "vegetarian",
     "vegan",

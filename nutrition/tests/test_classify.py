@@ -42,6 +42,9 @@ from nutrition.classify import food_classify
         ("Veggie burger", "Vegetable sandwiches/burgers", ("soy", "wheat_gluten"), ("legume",)),
         ("Oats", "Breakfast Cereals", ("wheat_gluten",), ("grain",)),
         ("Oil, olive, salad or cooking", "Fats and Oils", (), ()),
+        ("Cheese, goat, soft type", "Dairy and Egg Products", ("milk",), ("dairy",)),
+        ("Goat milk", "Milk, whole", ("milk",), ("dairy",)),
+        ("Game meat, goat, cooked, roasted", "Lamb, Veal, and Game Products", (), ("meat",)),
     ],
 )
 def test_allergens_and_diet_flags_follow_the_words_of_the_name(name, category, allergens, flags):
