@@ -31,6 +31,10 @@ Commands:
   workouts-catalogue         10,000 published workouts with 40,000 videos (bulk_create and
                              workouts_index_refresh) unless cached, and the catalogue user's
                              access token (bench.workouts_tasks)
+  foods-usda                 the USDA food table (usda_import) unless there, and the food
+                             search user's access token (bench.nutrition_tasks)
+  foods-million              custom foods on top of it up to 1,000,000 rows unless there
+                             (bench.nutrition_tasks)
 """
 
 from __future__ import annotations
@@ -153,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     transcode.add_argument("--seconds", type=int, required=True)
     sub.add_parser("billing-storm-setup")
     sub.add_parser("billing-storm-verify")
+    sub.add_parser("foods-usda")
+    sub.add_parser("foods-million")
     args = parser.parse_args(argv)
 
     _setup()
@@ -177,6 +183,14 @@ def main(argv: list[str] | None = None) -> int:
             result = billing_tasks.storm_setup()
         else:
             result = billing_tasks.storm_verify()
+    elif args.command in {"foods-usda", "foods-million"}:
+        from bench import nutrition_tasks
+
+        result = (
+            nutrition_tasks.usda_ensure()
+            if args.command == "foods-usda"
+            else nutrition_tasks.million_ensure()
+        )
     else:
         from bench import health_tasks
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "workouts",
     "billing",
     "adminapi",
+    "nutrition",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.idempotency_keys_purge",
         "schedule": 3600.0,
     },
+    "meal-plans-pending-sweep": {
+        "task": "nutrition.tasks.meal_plans_pending_sweep",
+        "schedule": 300.0,
+    },
 }
 
 # --- Auth -------------------------------------------------------------------------------------
@@ -289,6 +294,12 @@ BILLING_RENEWAL_LEEWAY_SECONDS = env_int("BILLING_RENEWAL_LEEWAY_SECONDS", 6 * 3
 # is taken as abandoned (its process died) and the key may run again.
 IDEMPOTENCY_KEY_TTL_SECONDS = env_int("IDEMPOTENCY_KEY_TTL_SECONDS", 24 * 3600)
 IDEMPOTENCY_STALE_SECONDS = env_int("IDEMPOTENCY_STALE_SECONDS", 300)
+# The OpenAI meal-plan engine (nutrition.planner.openai_engine): no key, engine unavailable.
+OPENAI_API_KEY = env_str("OPENAI_API_KEY")
+OPENAI_MODEL = env_str("OPENAI_MODEL", "gpt-5-mini") or "gpt-5-mini"
+OPENAI_BASE_URL = env_str("OPENAI_BASE_URL", "https://api.openai.com/v1")
+OPENAI_TIMEOUT_SECONDS = env_int("OPENAI_TIMEOUT_SECONDS", 60)
+OPENAI_MAX_RETRIES = env_int("OPENAI_MAX_RETRIES", 2)
 
 # --- Throttles --------------------------------------------------------------------------------
 THROTTLE_RATES = {
@@ -303,6 +314,8 @@ THROTTLE_RATES = {
     # Bulk health uploads: a phone syncs in batches; an export archive is a rare, heavy job.
     "health_sync": env_str("THROTTLE_HEALTH_SYNC", "120/min"),
     "health_import": env_str("THROTTLE_HEALTH_IMPORT", "10/hour"),
+    # Meal-plan generation (a solver run, or OpenAI tokens), swaps and day regenerations.
+    "meal_plan_generate": env_str("THROTTLE_MEAL_PLAN_GENERATE", "60/hour"),
 }
 # Failed logins allowed per account and per client IP within LOGIN_FAILURE_WINDOW_SECONDS.
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
@@ -390,6 +403,16 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "health.catalog.SLEEP_STAGES",
         "ErrorCode403WorkoutProgressEnum": "workouts.error_codes.ErrorCode403WorkoutProgressEnum.choices",
         "ErrorCode403SignedUrlEnum": "media.error_codes.ErrorCode403SignedUrlEnum.choices",
+        "AllergenEnum": "profiles.choices.Allergen.choices",
+        "DietTypeEnum": "profiles.choices.DietType.choices",
+        "DietFlagEnum": "nutrition.choices.DietFlag.choices",
+        "FoodSourceEnum": "nutrition.choices.FoodSource.choices",
+        "MealPlanStatusEnum": "nutrition.models.PlanStatus.choices",
+        "MealPlanEngineEnum": "nutrition.models.PlanEngine.choices",
+        "GeneratorEngineEnum": "nutrition.api.serializers.GENERATOR_ENGINES",
+        "CuisineEnum": "profiles.choices.Cuisine.choices",
+        "MealTypeEnum": "nutrition.choices.MealType.choices",
+        "DietTagEnum": "nutrition.choices.DietTag.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

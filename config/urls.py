@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/media/", include("media.api.urls")),
     path("api/admin/", include("adminapi.urls")),
     path("api/payments/", include("billing.api.urls")),
+    path("api/meals/", include("nutrition.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

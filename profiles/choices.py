@@ -117,6 +117,9 @@ class ProfileVisibility(models.TextChoices):
 
 
 class FavoriteKind(models.TextChoices):
-    """What a favourite points at (meals and recipes join with the Nutrition issue)."""
+    """What a favourite points at: a published workout, a library recipe, or a meal of one of
+    the user's own plans."""
 
     WORKOUT = "workout", "Workout"
+    RECIPE = "recipe", "Recipe"
+    MEAL = "meal", "Meal of one of your plans"

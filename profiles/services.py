@@ -24,6 +24,7 @@ from rest_framework.settings import api_settings
 
 from accounts.models import User
 from core.validation import django_error_details
+from nutrition.selectors import meal_exists_for_user, recipe_is_active
 from profiles import error_codes as profiles_error_codes
 from profiles.choices import Allergen, Cuisine, FavoriteKind, Goal
 from profiles.models import Favorite, Profile, UserSettings
@@ -154,10 +155,14 @@ def _validate(row: models.Model) -> None:
 def favorite_add(*, user: User, kind: str, object_id: Any) -> tuple[Favorite, bool]:
     """Favourite an object (idempotent: the existing favourite when already there).
 
-    The object must exist for the user to see: for workouts, a published workout. Answers the
-    favourite and whether it was created now."""
-    exists = {FavoriteKind.WORKOUT: workout_is_published}.get(FavoriteKind(kind))
-    if exists is None or not exists(workout_id=object_id):
+    The object must exist for the user to see: a published workout, an active recipe, a meal
+    of one of the user's own plans. Answers the favourite and whether it was created now."""
+    exists = {
+        FavoriteKind.WORKOUT: lambda: workout_is_published(workout_id=object_id),
+        FavoriteKind.RECIPE: lambda: recipe_is_active(recipe_id=object_id),
+        FavoriteKind.MEAL: lambda: meal_exists_for_user(user=user, meal_id=object_id),
+    }.get(FavoriteKind(kind))
+    if exists is None or not exists():
         raise ValidationError(
             {"id": [f"No such {kind}."]}, code=profiles_error_codes.FAVORITE_TARGET_NOT_FOUND
         )

@@ -17,6 +17,7 @@ from accounts.models import User
 from core.openapi import BulkErrorResponse400Serializer
 from core.pagination import CatalogPagination
 from core.serializers import NullableNestedOutputSerializer, StrictInputSerializer
+from nutrition.selectors import meal_summaries_by_ids, recipe_summaries_by_ids
 from profiles import error_codes, selectors, services
 from profiles.choices import FavoriteKind
 from profiles.progress import HISTORY_WEEKS, training_progress_for_user
@@ -31,10 +32,10 @@ class FavoriteListQuerySerializer(StrictInputSerializer):
 
 
 class FavoriteInputSerializer(StrictInputSerializer):
-    kind = serializers.ChoiceField(
-        choices=FavoriteKind.choices, help_text="what `id` is (meals and recipes later)"
+    kind = serializers.ChoiceField(choices=FavoriteKind.choices, help_text="what `id` is")
+    id = serializers.UUIDField(
+        help_text="the public id of the workout, the recipe, or the meal (of one of your plans)"
     )
-    id = serializers.UUIDField(help_text="the public id of the workout")
 
 
 class FavoriteWorkoutOutputSerializer(NullableNestedOutputSerializer):
@@ -49,6 +50,26 @@ class FavoriteWorkoutOutputSerializer(NullableNestedOutputSerializer):
     rating_count = serializers.IntegerField()
 
 
+class FavoriteRecipeOutputSerializer(NullableNestedOutputSerializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    meal_types = serializers.ListField(child=serializers.CharField())
+    cuisine = serializers.CharField()
+    prep_minutes = serializers.IntegerField()
+    energy_kcal = serializers.FloatField(help_text="per serving")
+    protein_g = serializers.FloatField(help_text="per serving")
+    tags = serializers.ListField(child=serializers.CharField())
+
+
+class FavoriteMealOutputSerializer(NullableNestedOutputSerializer):
+    id = serializers.UUIDField()
+    plan_id = serializers.UUIDField()
+    day = serializers.IntegerField()
+    mealtime = serializers.CharField()
+    name = serializers.CharField()
+    recipe_id = serializers.UUIDField(allow_null=True)
+
+
 class FavoriteOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(help_text="the favourite's own id (DELETE it to remove)")
     kind = serializers.ChoiceField(choices=FavoriteKind.choices)
@@ -56,6 +77,12 @@ class FavoriteOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     workout = FavoriteWorkoutOutputSerializer(
         allow_null=True, help_text="for kind workout; null once the workout is unpublished"
+    )
+    recipe = FavoriteRecipeOutputSerializer(
+        allow_null=True, help_text="for kind recipe; null once the recipe is retired"
+    )
+    meal = FavoriteMealOutputSerializer(
+        allow_null=True, help_text="for kind meal; null once its plan is deleted"
     )
 
 
@@ -81,16 +108,25 @@ class TrainingProgressOutputSerializer(serializers.Serializer):
     weeks = TrainingWeekOutputSerializer(many=True)
 
 
-def _favorite_bodies(favorites: list[Any]) -> list[dict[str, Any]]:
-    workout_ids = [f.object_id for f in favorites if f.kind == FavoriteKind.WORKOUT]
+def _favorite_bodies(favorites: list[Any], *, user: User) -> list[dict[str, Any]]:
+    """Each favourite with a summary of its object (one query per kind on the page)."""
+
+    def ids(kind: str) -> list[Any]:
+        return [f.object_id for f in favorites if f.kind == kind]
+
+    workout_ids, recipe_ids, meal_ids = ids(FavoriteKind.WORKOUT), ids("recipe"), ids("meal")
     workouts = workout_summaries_by_ids(ids=workout_ids) if workout_ids else {}
+    recipes = recipe_summaries_by_ids(ids=recipe_ids) if recipe_ids else {}
+    meals = meal_summaries_by_ids(user=user, ids=meal_ids) if meal_ids else {}
     return [
         {
             "id": f.pk,
             "kind": f.kind,
             "object_id": f.object_id,
             "created_at": f.created_at,
-            "workout": workouts.get(f.object_id),
+            "workout": workouts.get(f.object_id) if f.kind == FavoriteKind.WORKOUT else None,
+            "recipe": recipes.get(f.object_id) if f.kind == FavoriteKind.RECIPE else None,
+            "meal": meals.get(f.object_id) if f.kind == FavoriteKind.MEAL else None,
         }
         for f in favorites
     ]
@@ -101,6 +137,8 @@ _EXAMPLE_FAVORITE = {
     "kind": "workout",
     "object_id": "6f1c2b8e-3d1a-4a4e-9a57-2f3c1d0e9b11",
     "created_at": "2026-11-20T07:00:00Z",
+    "recipe": None,
+    "meal": None,
     "workout": {
         "id": "6f1c2b8e-3d1a-4a4e-9a57-2f3c1d0e9b11",
         "title": "Morning Yoga Flow",
@@ -139,15 +177,18 @@ class FavoritesView(APIView):
         paginator = CatalogPagination()
         favorites = selectors.favorites_for_user(user=cast(User, request.user))
         page = list(paginator.paginate_queryset(favorites, request, view=self) or [])
-        data = FavoriteOutputSerializer(_favorite_bodies(page), many=True).data
+        data = FavoriteOutputSerializer(
+            _favorite_bodies(page, user=cast(User, request.user)), many=True
+        ).data
         return paginator.get_paginated_response(data)
 
     @extend_schema(
         tags=TAGS,
         summary="Add a favourite",
-        description="`kind` is `workout` for now (meals and recipes later); `id` must be a "
-        "published workout (400 `favorite_target_not_found` otherwise). Adding one already "
-        "there answers it again with 200; a new one answers 201.",
+        description="`kind` is `workout` (a published workout), `recipe` (a library recipe) "
+        "or `meal` (a meal of one of your plans); an `id` that is none of these for you "
+        "answers 400 `favorite_target_not_found`. Adding one already there answers it again "
+        "with 200; a new one answers 201.",
         request=FavoriteInputSerializer,
         responses={200: FavoriteOutputSerializer, 201: FavoriteOutputSerializer},
         examples=[
@@ -166,7 +207,9 @@ class FavoritesView(APIView):
             kind=data.validated_data["kind"],
             object_id=data.validated_data["id"],
         )
-        body = FavoriteOutputSerializer(_favorite_bodies([favorite])[0]).data
+        body = FavoriteOutputSerializer(
+            _favorite_bodies([favorite], user=cast(User, request.user))[0]
+        ).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 

@@ -69,7 +69,7 @@ def test_listing_costs_the_same_queries_whatever_the_page(alice, alice_client):
 @pytest.mark.parametrize(
     ("body", "attr"),
     [
-        ({"kind": "meal", "id": str(uuid.uuid4())}, "kind"),
+        ({"kind": "article", "id": str(uuid.uuid4())}, "kind"),
         ({"kind": "workout", "id": "nope"}, "id"),
         ({"kind": "workout", "id": str(uuid.uuid4())}, "id"),
         ({"kind": "workout"}, "id"),
