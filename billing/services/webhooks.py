@@ -190,6 +190,9 @@ def _stripe_money(event: StripeEvent) -> None:
         )
         if money.status == "succeeded":
             purchase_complete(purchase=purchase, source="webhook")
+            # A refund or dispute may have arrived before this event (Stripe does not order
+            # deliveries): completing must not grant what is already refunded.
+            purchase_money_after_refunds_sync(purchase=purchase, source="webhook")
         elif purchase.status == Purchase.Status.PENDING:
             purchase.status = Purchase.Status.FAILED
             purchase.save(update_fields=["status", "updated_at"])

@@ -298,6 +298,32 @@ def test_a_full_refund_ends_the_purchase_and_its_access(
     ]
 
 
+def test_a_refund_delivered_before_the_payment_does_not_unlock_the_purchase(
+    alice, alice_client, api_client, catalog, stripe_api
+):
+    purchase = web_purchase(alice_client, catalog)
+    refund = {
+        "id": "re_early",
+        "object": "refund",
+        "amount": 499,
+        "currency": "eur",
+        "status": "succeeded",
+        "payment_intent": purchase.provider_purchase_id,
+    }
+    post_event(api_client, event("refund.created", refund))
+
+    post_event(api_client, intent_event(stripe_api, purchase))
+
+    purchase.refresh_from_db()
+    assert purchase.status == "refunded"
+    assert workout_access(user=alice, workout=catalog["workout"]).allowed is False
+    assert list(Entitlement.objects.filter(valid_until__isnull=True)) == []
+    assert sorted(Payment.objects.values_list("kind", "amount", "status")) == [
+        ("charge", 499, "succeeded"),
+        ("refund", 499, "succeeded"),
+    ]
+
+
 def test_a_chargeback_revokes_the_purchase(alice, alice_client, api_client, catalog, stripe_api):
     purchase = web_purchase(alice_client, catalog)
     post_event(api_client, intent_event(stripe_api, purchase))
