@@ -17,15 +17,16 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.models import User
 from billing import error_codes, selectors
-from billing.exceptions import ProviderUnavailableError
+from billing.exceptions import BillingBadRequest, ProviderUnavailableError
 from billing.models import Subscription
 from billing.providers.types import ProviderUnavailable, VerificationError
 from billing.services import idempotency, methods, purchases, store, subscriptions
@@ -71,8 +72,10 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     required=True,
     type=str,
     description="A unique key per intended operation (a UUID). A retry with the same key "
-    "answers the first answer (with `Idempotent-Replayed: true`); the same key with another "
-    "body is a 409 `idempotency_key_reused`.",
+    "answers the first answer (with `Idempotent-Replayed: true`), an error included once the "
+    "operation began (a provider's refusal, a conflict, a 503: send a new key to try again); "
+    "a request refused for its own input (an unknown price, a currency mismatch) keeps "
+    "nothing. The same key with another body is a 409 `idempotency_key_reused`.",
 )
 IDEMPOTENCY_HEADER_OPTIONAL = OpenApiParameter(
     "Idempotency-Key",
@@ -131,7 +134,17 @@ def _idempotent(
     def first_run() -> tuple[int, Any]:
         nonlocal replayed
         replayed = False
-        code, body = run()
+        try:
+            code, body = run()
+        except BillingBadRequest:
+            raise  # the request's own parameters (unknown price, currency...): not kept
+        except APIException as exc:
+            # The operation began: its refusal, conflict or 503 is the key's answer (Stripe's
+            # rule), rendered in the envelope exactly as the error handler renders it.
+            handler = cast(Callable[..., Response | None], api_settings.EXCEPTION_HANDLER)
+            response = handler(exc, {"request": request, "view": None})
+            assert response is not None  # an APIException is always rendered
+            return response.status_code, _json(response.data)
         return code, _json(body)
 
     code, body = idempotency.idempotent_call(

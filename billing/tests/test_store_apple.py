@@ -10,7 +10,6 @@ import pytest
 from billing.entitlements import user_is_premium, workout_access
 from billing.models import (
     Entitlement,
-    IdempotencyKey,
     Payment,
     Purchase,
     Subscription,
@@ -174,7 +173,10 @@ def test_an_unverifiable_transaction_grants_nothing(alice, alice_client, apple_s
     error = response.json()["errors"][0]
     assert (error["attr"], error["code"]) == ("signed_transaction", code)
     assert state() == ([], [], 0, 0)
-    assert IdempotencyKey.objects.count() == 0
+    replay = post_transaction(alice_client, signed)
+    assert (replay.status_code, replay["Idempotent-Replayed"]) == (400, "true")
+    assert replay.json() == response.json()
+    assert state() == ([], [], 0, 0)
 
 
 def test_an_unknown_product_is_refused(alice, alice_client, apple_store):

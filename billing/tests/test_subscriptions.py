@@ -223,18 +223,58 @@ def test_without_stripe_credentials_the_provider_is_unavailable(alice_client, ca
     assert response.status_code == 503
     assert response.json()["code"] == "provider_unavailable"
     assert snapshot() == ([], 0, 0, 0)
-    assert IdempotencyKey.objects.count() == 0
+    assert list(IdempotencyKey.objects.values_list("key", "response_status")) == [("key-1", 503)]
 
 
-def test_stripe_down_is_a_503_and_the_key_can_be_retried(alice_client, catalog, stripe_api):
+def test_stripe_down_is_a_503_that_the_key_replays_and_a_new_key_tries_again(
+    alice_client, catalog, stripe_api
+):
     stripe_api.fail_with = 500
 
-    response = subscribe(alice_client, catalog["monthly"], key="retry-me")
+    response = subscribe(alice_client, catalog["monthly"], key="first")
 
     assert response.status_code == 503
     assert snapshot() == ([], 0, 0, 0)
+    calls = len(stripe_api.calls)
     stripe_api.fail_with = None
-    assert subscribe(alice_client, catalog["monthly"], key="retry-me").status_code == 201
+    replay = subscribe(alice_client, catalog["monthly"], key="first")
+    assert (replay.status_code, replay["Idempotent-Replayed"]) == (503, "true")
+    assert replay.json() == response.json()
+    assert len(stripe_api.calls) == calls
+    assert snapshot() == ([], 0, 0, 0)
+    assert subscribe(alice_client, catalog["monthly"], key="second").status_code == 201
+
+
+def test_a_conflict_is_the_keys_answer_even_after_the_state_changes(
+    alice, alice_client, api_client, catalog, stripe_api
+):
+    subscribe(alice_client, catalog["monthly"])
+    activate(stripe_api, api_client, Subscription.objects.get())
+    refused = subscribe(alice_client, catalog["yearly"], key="second")
+    assert refused.status_code == 409
+    Subscription.objects.update(status="expired")
+    before = snapshot()
+
+    replay = subscribe(alice_client, catalog["yearly"], key="second")
+
+    assert (replay.status_code, replay["Idempotent-Replayed"]) == (409, "true")
+    assert replay.json() == refused.json()
+    assert snapshot() == before
+
+
+def test_a_request_refused_for_its_own_input_keeps_nothing_under_its_key(
+    alice_client, catalog, stripe_api
+):
+    body = {"price_id": str(catalog["monthly"].pk), "currency": "USD"}
+    first = alice_client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    again = alice_client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    assert (first.status_code, again.status_code) == (400, 400)
+    assert again.json()["errors"] == first.json()["errors"]
+    assert "Idempotent-Replayed" not in again
+    assert IdempotencyKey.objects.count() == 0
+    assert stripe_api.calls == []
 
 
 def test_list_shows_only_the_callers_subscriptions(alice, bob, alice_client, catalog, stripe_api):
