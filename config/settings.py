@@ -303,6 +303,8 @@ THROTTLE_RATES = {
     # Bulk health uploads: a phone syncs in batches; an export archive is a rare, heavy job.
     "health_sync": env_str("THROTTLE_HEALTH_SYNC", "120/min"),
     "health_import": env_str("THROTTLE_HEALTH_IMPORT", "10/hour"),
+    # Payments writes call Stripe or a store's API (shared rate limits and daily quotas).
+    "payments": env_str("THROTTLE_PAYMENTS", "30/min"),
 }
 # Failed logins allowed per account and per client IP within LOGIN_FAILURE_WINDOW_SECONDS.
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)

@@ -18,6 +18,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +33,7 @@ from billing.providers.types import ProviderUnavailable, VerificationError
 from billing.services import idempotency, methods, purchases, store, subscriptions
 from core.openapi import BulkErrorResponse400Serializer, error_envelope_serializer
 from core.pagination import CatalogPagination
+from core.throttling import UserScopedThrottle, UserThrottle
 
 from .serializers import (
     PageQuerySerializer,
@@ -94,6 +96,22 @@ VERIFICATION_CODES = [
     "invalid_signature",
     "purchase_not_found",
 ]
+
+
+class PaymentsWriteThrottle(UserScopedThrottle):
+    """Per user on the payments writes (``THROTTLE_RATES["payments"]``): each one calls Stripe
+    or a store's API, whose rate limits and daily quotas the whole service shares. Reads are
+    left to the ``user`` scope."""
+
+    scope = "payments"
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return super().allow_request(request, view)
+
+
+THROTTLES = (UserThrottle, PaymentsWriteThrottle)
 
 
 def _user(request: Request) -> User:
@@ -190,6 +208,8 @@ def _page(
     methods=["post"],
 )
 class SubscriptionListCreateView(APIView):
+    throttle_classes = THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="payments_subscriptions_list",
@@ -261,6 +281,8 @@ def _validated(serializer_class: type[serializers.Serializer], request: Request)
 )
 @extend_validation_errors(["max_length"], field_name=IDEMPOTENCY_ATTR, methods=["put"])
 class SubscriptionDetailView(APIView):
+    throttle_classes = THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="payments_subscriptions_update",
@@ -309,6 +331,8 @@ class SubscriptionDetailView(APIView):
     methods=["post"],
 )
 class SubscriptionCancelView(APIView):
+    throttle_classes = THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="payments_subscriptions_cancel",
@@ -375,6 +399,8 @@ class SubscriptionCancelView(APIView):
     methods=["post"],
 )
 class PurchaseListCreateView(APIView):
+    throttle_classes = THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="payments_purchases_list",
@@ -463,6 +489,8 @@ class PurchaseListCreateView(APIView):
     methods=["post"],
 )
 class PaymentMethodListCreateView(APIView):
+    throttle_classes = THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="payments_methods_list",
@@ -512,6 +540,8 @@ class PaymentMethodListCreateView(APIView):
 
 
 class PaymentMethodDetailView(APIView):
+    throttle_classes = THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="payments_methods_delete",
