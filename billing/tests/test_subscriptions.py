@@ -315,6 +315,39 @@ def test_switching_monthly_to_yearly_is_prorated_at_stripe(
     ).valid_until == sub.current_period_end + dt.timedelta(hours=6)
 
 
+@pytest.mark.parametrize(
+    ("price", "code"), [("unknown", "unknown_price"), ("usd", "currency_mismatch")]
+)
+def test_switching_to_a_missing_price_or_another_currency_is_refused_and_changes_nothing(
+    alice, alice_client, api_client, catalog, stripe_api, price, code
+):
+    from billing.tests.factories import PriceFactory
+
+    subscribe(alice_client, catalog["monthly"])
+    sub = Subscription.objects.get()
+    activate(stripe_api, api_client, sub)
+    usd = PriceFactory(
+        product=catalog["premium"],
+        interval="year",
+        amount=8999,
+        currency="USD",
+        stripe_price_id="price_yearly_usd",
+    )
+    price_id = str(uuid.uuid4()) if price == "unknown" else str(usd.pk)
+    before = snapshot()
+    calls = len(stripe_api.calls)
+
+    response = alice_client.put(f"{URL}/{sub.pk}", {"price_id": price_id}, format="json")
+
+    assert response.status_code == 400
+    assert (response.json()["errors"][0]["attr"], response.json()["errors"][0]["code"]) == (
+        "price_id",
+        code,
+    )
+    assert snapshot() == before
+    assert len(stripe_api.calls) == calls
+
+
 def test_cancel_at_period_end_keeps_access_and_can_be_resumed(
     alice, alice_client, api_client, catalog, stripe_api
 ):
