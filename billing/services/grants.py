@@ -85,6 +85,14 @@ def subscription_access_until(*, subscription: Subscription) -> tuple[bool, dt.d
     return True, end
 
 
+def subscription_has_access_now(*, subscription: Subscription) -> bool:
+    """Does the subscription give premium at this moment? Its state says so and the access
+    it grants has not run out: a store subscription whose expiry notification never came
+    stays ``active`` in our table, but its period (plus leeway) has ended."""
+    grants, until = subscription_access_until(subscription=subscription)
+    return grants and (until is None or until > timezone.now())
+
+
 def subscription_entitlement_sync(*, subscription: Subscription) -> None:
     """The subscription's one premium entitlement in step with its state (caller holds the
     subscription's row lock). Losing access ends the entitlement now (the row stays as

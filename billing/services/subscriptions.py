@@ -24,7 +24,11 @@ from billing.providers.stripe import client as stripe_client
 from billing.providers.types import ACCESS_STATUSES, StoreSubscriptionState
 
 from .customers import stripe_customer_get_or_create
-from .grants import state_change_record, subscription_entitlement_sync
+from .grants import (
+    state_change_record,
+    subscription_entitlement_sync,
+    subscription_has_access_now,
+)
 
 Source = "api"
 
@@ -146,7 +150,10 @@ def subscription_create_web(
     client secret (3-D Secure included); ``invoice.paid`` and the subscription's update event
     then make it active. The user's default card, if any, is the subscription's."""
     price = web_price_get(price_id=price_id, kind=Product.Kind.SUBSCRIPTION, currency=currency)
-    if Subscription.objects.filter(user=user, status__in=ACCESS_STATUSES).exists():
+    if any(
+        subscription_has_access_now(subscription=held)
+        for held in Subscription.objects.filter(user=user, status__in=ACCESS_STATUSES)
+    ):
         raise BillingConflict(
             "You already have an active subscription; change or cancel it instead.",
             code=error_codes.ALREADY_SUBSCRIBED,

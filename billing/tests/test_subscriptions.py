@@ -215,6 +215,43 @@ def test_a_second_subscription_while_one_gives_access_is_refused(
     assert snapshot() == before
 
 
+def test_a_lapsed_store_subscription_whose_expiry_never_arrived_neither_shows_access_nor_blocks(
+    alice, alice_client, catalog, stripe_api
+):
+    from django.utils import timezone
+
+    from billing.providers.types import Provider, StoreSubscriptionState, SubscriptionStatus
+    from billing.services.subscriptions import subscription_state_apply
+
+    bought = timezone.now() - dt.timedelta(days=40)
+    subscription_state_apply(
+        user_id=alice.pk,
+        provider="apple",
+        provider_subscription_id="2000000999",
+        price=catalog["monthly"],
+        state=StoreSubscriptionState(
+            provider=Provider.APPLE,
+            original_transaction_id="2000000999",
+            product_id="com.fitcore.premium.monthly",
+            status=SubscriptionStatus.ACTIVE,
+            expires_at=bought + dt.timedelta(days=30),
+            auto_renew=True,
+            provider_event_time=bought,
+        ),
+        source="webhook",
+    )
+    assert user_is_premium(user=alice) is False
+
+    listed = alice_client.get(URL).json()["results"]
+    response = subscribe(alice_client, catalog["monthly"])
+
+    assert [(s["provider"], s["status"], s["has_access"]) for s in listed] == [
+        ("apple", "active", False)
+    ]
+    assert response.status_code == 201, response.content
+    assert response.json()["subscription"]["provider"] == "stripe"
+
+
 def test_without_stripe_credentials_the_provider_is_unavailable(alice_client, catalog, settings):
     settings.STRIPE_SECRET_KEY = ""
 
