@@ -233,7 +233,8 @@ class SubscriptionListCreateView(APIView):
         description="Creates the Stripe customer (once), then a subscription with "
         "`payment_behavior=default_incomplete`: it stays `incomplete` until the app confirms "
         "the first payment with `client_secret` (3-D Secure works), and Stripe's events make "
-        "it `active` (or `trialing` with a trial). The default saved card, if any, pays it. "
+        "it `active` (or `trialing` with a trial, offered on a first subscription only). The "
+        "default saved card, if any, pays it. "
         "409 `already_subscribed` when the caller already has a subscription with access "
         "(from any store). 503 `provider_unavailable` without Stripe credentials.",
         parameters=[IDEMPOTENCY_HEADER],

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from billing import error_codes
 from billing.exceptions import BillingBadRequest, BillingConflict
-from billing.models import PaymentMethod, Price, Product, Subscription
+from billing.models import Entitlement, PaymentMethod, Price, Product, Subscription
 from billing.providers.stripe import client as stripe_client
 from billing.providers.types import ACCESS_STATUSES, StoreSubscriptionState
 
@@ -171,7 +171,7 @@ def subscription_create_web(
         customer_id=customer_id,
         price_id=price.stripe_price_id,
         user_ref=str(user.public_id),
-        trial_days=price.trial_days,
+        trial_days=price.trial_days if _trial_eligible(user=user) else 0,
         default_payment_method=default_method,
         idempotency_key=_stripe_key(user, idempotency_key, "subscription"),
     )
@@ -186,6 +186,16 @@ def subscription_create_web(
         actor=user,
     )
     return SubscriptionStarted(subscription=sub, client_secret=stripe_sub.client_secret)
+
+
+def _trial_eligible(*, user: Any) -> bool:
+    """A free trial is for a first subscription only: anyone who has held premium through a
+    subscription (any store; entitlements are kept as history) pays from the first day, or
+    cancelling and subscribing again would be premium for free for ever. The stores enforce
+    this themselves (one introductory offer per subscription group); Stripe does not."""
+    return not Entitlement.objects.filter(
+        user=user, source=Entitlement.Source.SUBSCRIPTION
+    ).exists()
 
 
 def _incomplete_resume(*, user: Any, price: Price) -> SubscriptionStarted | None:

@@ -327,6 +327,29 @@ def test_list_shows_only_the_callers_subscriptions(alice, bob, alice_client, cat
     assert SchemaValidatingClient().get(URL).status_code == 401
 
 
+def test_the_free_trial_is_for_a_first_subscription_only(alice, alice_client, catalog, stripe_api):
+    catalog["monthly"].trial_days = 7
+    catalog["monthly"].save()
+    first = subscribe(alice_client, catalog["monthly"]).json()["subscription"]
+    ended = alice_client.post(
+        f"{URL}/{first['id']}/cancel",
+        {"at_period_end": False},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="cancel-1",
+    )
+    assert (first["status"], ended.json()["status"]) == ("trialing", "canceled")
+    assert user_is_premium(user=alice) is False
+
+    again = subscribe(alice_client, catalog["monthly"], key="key-2")
+
+    assert again.status_code == 201
+    assert again.json()["subscription"]["status"] == "incomplete"
+    assert again.json()["client_secret"] != ""
+    assert user_is_premium(user=alice) is False
+    created = [c for c in stripe_api.calls if c[0] == "POST" and c[1] == "/v1/subscriptions"]
+    assert [c[2].get("trial_period_days") for c in created] == ["7", None]
+
+
 def test_switching_monthly_to_yearly_is_prorated_at_stripe(
     alice, alice_client, api_client, catalog, stripe_api
 ):
