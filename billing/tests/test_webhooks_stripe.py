@@ -370,11 +370,36 @@ def test_attached_cards_are_recorded_and_the_first_is_the_default(
         )
     ) == [("pm_1", "visa", "4242", 12, 2030, True), ("pm_2", "visa", "1881", 12, 2030, False)]
 
+    assert stripe_api.customers[customer]["invoice_settings"]["default_payment_method"] == "pm_1"
+
     post_event(api_client, card_event(customer, "pm_1", "payment_method.detached"))
 
     assert list(PaymentMethod.objects.values_list("stripe_payment_method_id", "is_default")) == [
         ("pm_2", True)
     ]
+    assert stripe_api.customers[customer]["invoice_settings"]["default_payment_method"] == "pm_2"
+
+
+def test_a_card_added_during_a_trial_is_the_one_stripe_charges_when_it_ends(
+    alice, alice_client, api_client, catalog, stripe_api
+):
+    catalog["monthly"].trial_days = 7
+    catalog["monthly"].save()
+    alice_client.post(
+        "/api/payments/subscriptions",
+        {"price_id": str(catalog["monthly"].pk)},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="trial",
+    )
+    customer = stripe_customer_get_or_create(user=alice)
+    assert stripe_api.customers[customer]["invoice_settings"]["default_payment_method"] is None
+
+    post_event(api_client, card_event(customer, "pm_trial"))
+
+    assert PaymentMethod.objects.get().is_default is True
+    assert (
+        stripe_api.customers[customer]["invoice_settings"]["default_payment_method"] == "pm_trial"
+    )
 
 
 def test_an_event_for_a_subscription_stripe_does_not_know_is_stored_and_acknowledged(
