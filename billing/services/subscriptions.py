@@ -74,7 +74,10 @@ def subscription_state_apply(
         from_status = "" if sub.last_event_at is None else sub.status
         sub.status = str(state.status)
         sub.price = price
-        sub.current_period_end = state.expires_at
+        if state.expires_at is not None or state.status != "canceled":
+            # A cancellation may come without the period's end (PayPal drops
+            # next_billing_time): the end already known stays.
+            sub.current_period_end = state.expires_at
         sub.grace_until = state.grace_expires_at
         sub.cancel_at_period_end = not state.auto_renew and state.status in ACCESS_STATUSES
         if state.status in {"canceled", "expired", "revoked", "refunded"} and not sub.canceled_at:
