@@ -380,7 +380,7 @@ class SubscriptionCancelView(APIView):
 @extend_validation_errors([error_codes.CURRENCY_MISMATCH], field_name="currency", methods=["post"])
 @extend_validation_errors(VERIFICATION_CODES, field_name="signed_transaction", methods=["post"])
 @extend_validation_errors(
-    [*VERIFICATION_CODES, error_codes.PRODUCT_MISMATCH],
+    [*VERIFICATION_CODES, error_codes.PRODUCT_MISMATCH, error_codes.PURCHASE_PENDING],
     field_name="purchase_token",
     methods=["post"],
 )
