@@ -22,6 +22,7 @@ WRONG_APP = "wrong_app"
 WRONG_ENVIRONMENT = "wrong_environment"
 UNKNOWN_PRODUCT = "unknown_product"
 PRODUCT_MISMATCH = "product_mismatch"
+PURCHASE_PENDING = "purchase_pending"  # Google Play: bought, not paid yet (cash, slow methods)
 PURCHASE_CLAIMED = "purchase_claimed_by_another_user"
 STRIPE_REFUSED = "stripe_invalid_request"
 CARD_DECLINED = "card_declined"

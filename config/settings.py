@@ -316,6 +316,8 @@ THROTTLE_RATES = {
     "health_import": env_str("THROTTLE_HEALTH_IMPORT", "10/hour"),
     # Meal-plan generation (a solver run, or OpenAI tokens), swaps and day regenerations.
     "meal_plan_generate": env_str("THROTTLE_MEAL_PLAN_GENERATE", "60/hour"),
+    # Payments writes call Stripe or a store's API (shared rate limits and daily quotas).
+    "payments": env_str("THROTTLE_PAYMENTS", "30/min"),
 }
 # Failed logins allowed per account and per client IP within LOGIN_FAILURE_WINDOW_SECONDS.
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)

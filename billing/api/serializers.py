@@ -8,7 +8,7 @@ from django.db.models import TextChoices
 from rest_framework import serializers
 
 from billing.models import PaymentMethod, Price, Product, Purchase, Subscription
-from billing.services.grants import subscription_access_until
+from billing.services.grants import subscription_has_access_now
 from core.serializers import (
     NullableNestedOutputSerializer,
     PageQuerySerializer,
@@ -38,8 +38,8 @@ class BillingPriceOutputSerializer(serializers.ModelSerializer):
 class SubscriptionOutputSerializer(NullableNestedOutputSerializer, serializers.ModelSerializer):
     price = BillingPriceOutputSerializer()
     has_access = serializers.SerializerMethodField(
-        help_text="Whether this subscription gives premium now (active, trialing, grace, "
-        "billing retry)."
+        help_text="Whether this subscription gives premium now: active, trialing, grace or "
+        "billing retry, and its period (or grace) has not run out."
     )
 
     class Meta:
@@ -58,7 +58,7 @@ class SubscriptionOutputSerializer(NullableNestedOutputSerializer, serializers.M
         ]
 
     def get_has_access(self, obj: Subscription) -> bool:
-        return subscription_access_until(subscription=obj)[0]
+        return subscription_has_access_now(subscription=obj)
 
 
 class SubscriptionPageOutputSerializer(serializers.Serializer):

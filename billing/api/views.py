@@ -17,20 +17,23 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.models import User
 from billing import error_codes, selectors
-from billing.exceptions import ProviderUnavailableError
+from billing.exceptions import BillingBadRequest, ProviderUnavailableError
 from billing.models import Subscription
 from billing.providers.types import ProviderUnavailable, VerificationError
 from billing.services import idempotency, methods, purchases, store, subscriptions
 from core.openapi import BulkErrorResponse400Serializer, error_envelope_serializer
 from core.pagination import CatalogPagination
+from core.throttling import UserScopedThrottle, UserThrottle
 
 from .serializers import (
     PageQuerySerializer,
@@ -71,8 +74,10 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     required=True,
     type=str,
     description="A unique key per intended operation (a UUID). A retry with the same key "
-    "answers the first answer (with `Idempotent-Replayed: true`); the same key with another "
-    "body is a 409 `idempotency_key_reused`.",
+    "answers the first answer (with `Idempotent-Replayed: true`), an error included once the "
+    "operation began (a provider's refusal, a conflict, a 503: send a new key to try again); "
+    "a request refused for its own input (an unknown price, a currency mismatch) keeps "
+    "nothing. The same key with another body is a 409 `idempotency_key_reused`.",
 )
 IDEMPOTENCY_HEADER_OPTIONAL = OpenApiParameter(
     "Idempotency-Key",
@@ -91,6 +96,22 @@ VERIFICATION_CODES = [
     "invalid_signature",
     "purchase_not_found",
 ]
+
+
+class PaymentsWriteThrottle(UserScopedThrottle):
+    """Per user on the payments writes (``THROTTLE_RATES["payments"]``): each one calls Stripe
+    or a store's API, whose rate limits and daily quotas the whole service shares. Reads are
+    left to the ``user`` scope."""
+
+    scope = "payments"
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return super().allow_request(request, view)
+
+
+THROTTLES = (UserThrottle, PaymentsWriteThrottle)
 
 
 def _user(request: Request) -> User:
@@ -131,7 +152,17 @@ def _idempotent(
     def first_run() -> tuple[int, Any]:
         nonlocal replayed
         replayed = False
-        code, body = run()
+        try:
+            code, body = run()
+        except BillingBadRequest:
+            raise  # the request's own parameters (unknown price, currency...): not kept
+        except APIException as exc:
+            # The operation began: its refusal, conflict or 503 is the key's answer (Stripe's
+            # rule), rendered in the envelope exactly as the error handler renders it.
+            handler = cast(Callable[..., Response | None], api_settings.EXCEPTION_HANDLER)
+            response = handler(exc, {"request": request, "view": None})
+            assert response is not None  # an APIException is always rendered
+            return response.status_code, _json(response.data)
         return code, _json(body)
 
     code, body = idempotency.idempotent_call(
@@ -177,6 +208,8 @@ def _page(
     methods=["post"],
 )
 class SubscriptionListCreateView(APIView):
+    throttle_classes = THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="payments_subscriptions_list",
@@ -200,7 +233,8 @@ class SubscriptionListCreateView(APIView):
         description="Creates the Stripe customer (once), then a subscription with "
         "`payment_behavior=default_incomplete`: it stays `incomplete` until the app confirms "
         "the first payment with `client_secret` (3-D Secure works), and Stripe's events make "
-        "it `active` (or `trialing` with a trial). The default saved card, if any, pays it. "
+        "it `active` (or `trialing` with a trial, offered on a first subscription only). The "
+        "default saved card, if any, pays it. "
         "409 `already_subscribed` when the caller already has a subscription with access "
         "(from any store). 503 `provider_unavailable` without Stripe credentials.",
         parameters=[IDEMPOTENCY_HEADER],
@@ -248,6 +282,8 @@ def _validated(serializer_class: type[serializers.Serializer], request: Request)
 )
 @extend_validation_errors(["max_length"], field_name=IDEMPOTENCY_ATTR, methods=["put"])
 class SubscriptionDetailView(APIView):
+    throttle_classes = THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="payments_subscriptions_update",
@@ -296,6 +332,8 @@ class SubscriptionDetailView(APIView):
     methods=["post"],
 )
 class SubscriptionCancelView(APIView):
+    throttle_classes = THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="payments_subscriptions_cancel",
@@ -342,7 +380,7 @@ class SubscriptionCancelView(APIView):
 @extend_validation_errors([error_codes.CURRENCY_MISMATCH], field_name="currency", methods=["post"])
 @extend_validation_errors(VERIFICATION_CODES, field_name="signed_transaction", methods=["post"])
 @extend_validation_errors(
-    [*VERIFICATION_CODES, error_codes.PRODUCT_MISMATCH],
+    [*VERIFICATION_CODES, error_codes.PRODUCT_MISMATCH, error_codes.PURCHASE_PENDING],
     field_name="purchase_token",
     methods=["post"],
 )
@@ -362,6 +400,8 @@ class SubscriptionCancelView(APIView):
     methods=["post"],
 )
 class PurchaseListCreateView(APIView):
+    throttle_classes = THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="payments_purchases_list",
@@ -450,6 +490,8 @@ class PurchaseListCreateView(APIView):
     methods=["post"],
 )
 class PaymentMethodListCreateView(APIView):
+    throttle_classes = THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="payments_methods_list",
@@ -499,6 +541,8 @@ class PaymentMethodListCreateView(APIView):
 
 
 class PaymentMethodDetailView(APIView):
+    throttle_classes = THROTTLES
+
     @extend_schema(
         tags=TAGS,
         operation_id="payments_methods_delete",

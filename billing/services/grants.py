@@ -71,8 +71,14 @@ def subscription_access_until(*, subscription: Subscription) -> tuple[bool, dt.d
     on), plus ``BILLING_RENEWAL_LEEWAY_SECONDS`` while it renews automatically, so access does
     not lapse between the renewal and its notification. Grace: to the grace end, or open
     until the store says otherwise. Billing retry: open (the store still retries and says the
-    user keeps access) until the store reports expiry. Any other state: no access."""
+    user keeps access) until the store reports expiry. A cancelled PayPal subscription: to
+    the period's end. Any other state: no access."""
     status = subscription.status
+    if status == Subscription.Status.CANCELED and subscription.provider == "paypal":
+        # PayPal's CANCELLED means "will not renew": what was paid for runs to the period's
+        # end (Stripe's ``canceled`` is the end itself, hence the provider test).
+        end = subscription.current_period_end
+        return (True, end) if end is not None else (False, None)
     if status not in ACCESS_STATUSES:
         return False, None
     if status == Subscription.Status.GRACE:
@@ -83,6 +89,14 @@ def subscription_access_until(*, subscription: Subscription) -> tuple[bool, dt.d
     if end is not None and not subscription.cancel_at_period_end:
         end += dt.timedelta(seconds=settings.BILLING_RENEWAL_LEEWAY_SECONDS)
     return True, end
+
+
+def subscription_has_access_now(*, subscription: Subscription) -> bool:
+    """Does the subscription give premium at this moment? Its state says so and the access
+    it grants has not run out: a store subscription whose expiry notification never came
+    stays ``active`` in our table, but its period (plus leeway) has ended."""
+    grants, until = subscription_access_until(subscription=subscription)
+    return grants and (until is None or until > timezone.now())
 
 
 def subscription_entitlement_sync(*, subscription: Subscription) -> None:

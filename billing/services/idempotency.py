@@ -2,11 +2,17 @@
 
 The key is the caller's (unique per user). The request's fingerprint is a hash of the method,
 path and raw body: the same key with another body is a 409 ``idempotency_key_reused``; a retry
-while the first request still runs is a 409 ``idempotency_request_in_progress``. Only
-successful answers are kept: a refused or failed request writes nothing, so its key is free to
-retry (and a refused request answers the same refusal again). Provider calls carry keys derived
-from it, so Stripe de-duplicates them too. Keys are forgotten after a day (a periodic task), and
-a request whose process died is taken over by a retry after ``IDEMPOTENCY_STALE_SECONDS``.
+while the first request still runs is a 409 ``idempotency_request_in_progress``.
+
+What is kept follows Stripe's rule: once the operation began, its answer is the key's answer,
+success or error (a provider's refusal or decline, a conflict with what the user holds, a 503
+while the provider is down or not configured): a retry replays it, and trying again takes a new
+key. Nothing is kept for a request refused before it began (its input, header or object lookup,
+``BillingBadRequest`` for an unknown price or product or a currency mismatch) nor for a key
+conflict; ``run`` renders the answers to keep and raises the others. A crash (no answer) frees
+the key, like a process that died. Provider calls carry keys derived from it, so Stripe
+de-duplicates them too. Keys are forgotten after a day (a periodic task), and a request whose
+process died is taken over by a retry after ``IDEMPOTENCY_STALE_SECONDS``.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from billing import error_codes
 from billing.exceptions import BillingConflict
-from billing.models import PaymentMethod, Subscription
+from billing.models import BillingCustomer, PaymentMethod, Subscription
 from billing.providers.stripe import client as stripe_client
 from billing.providers.types import ACCESS_STATUSES
 
@@ -54,7 +54,24 @@ def payment_method_record(
                 to_status="attached",
                 source="webhook",
             )
+            if method.is_default:
+                _stripe_default_set(user_id=user_id, payment_method_id=payment_method_id)
     return method
+
+
+def _stripe_default_set(*, user_id: Any, payment_method_id: str) -> None:
+    """Our default card is the one Stripe charges: the customer's invoice default, which
+    pays its subscriptions' invoices (a card added after the subscription, e.g. during a
+    free trial, would otherwise never be charged, and the renewal would fail)."""
+    customer_id = (
+        BillingCustomer.objects.filter(user_id=user_id)
+        .values_list("stripe_customer_id", flat=True)
+        .first()
+    )
+    if customer_id:
+        stripe_client.customer_set_default_payment_method(
+            customer_id=customer_id, payment_method_id=payment_method_id
+        )
 
 
 def payment_method_forget(*, payment_method_id: str) -> None:
@@ -88,6 +105,9 @@ def _delete(*, method: PaymentMethod, source: str, actor: Any = None) -> None:
         if successor is not None:
             successor.is_default = True
             successor.save(update_fields=["is_default"])
+            _stripe_default_set(
+                user_id=user_id, payment_method_id=successor.stripe_payment_method_id
+            )
 
 
 def payment_method_remove(*, user: Any, method: PaymentMethod) -> None:

@@ -235,7 +235,11 @@ def store_transaction_claim(
         if transaction_.revoked_at:
             if purchase.status in {Purchase.Status.PENDING, Purchase.Status.COMPLETED}:
                 old = purchase.status
-                purchase.status = Purchase.Status.REVOKED
+                purchase.status = (
+                    Purchase.Status.REFUNDED
+                    if transaction_.revocation_reason.startswith("refunded")
+                    else Purchase.Status.REVOKED
+                )
                 purchase.save(update_fields=["status", "updated_at"])
                 state_change_record(obj=purchase, from_status=old, source=source, actor=actor)
                 purchase_entitlement_sync(purchase=purchase)

@@ -19,12 +19,16 @@ from django.utils import timezone
 
 from billing import error_codes
 from billing.exceptions import BillingBadRequest, BillingConflict
-from billing.models import PaymentMethod, Price, Product, Subscription
+from billing.models import Entitlement, PaymentMethod, Price, Product, Subscription
 from billing.providers.stripe import client as stripe_client
 from billing.providers.types import ACCESS_STATUSES, StoreSubscriptionState
 
 from .customers import stripe_customer_get_or_create
-from .grants import state_change_record, subscription_entitlement_sync
+from .grants import (
+    state_change_record,
+    subscription_entitlement_sync,
+    subscription_has_access_now,
+)
 
 Source = "api"
 
@@ -70,7 +74,10 @@ def subscription_state_apply(
         from_status = "" if sub.last_event_at is None else sub.status
         sub.status = str(state.status)
         sub.price = price
-        sub.current_period_end = state.expires_at
+        if state.expires_at is not None or state.status != "canceled":
+            # A cancellation may come without the period's end (PayPal drops
+            # next_billing_time): the end already known stays.
+            sub.current_period_end = state.expires_at
         sub.grace_until = state.grace_expires_at
         sub.cancel_at_period_end = not state.auto_renew and state.status in ACCESS_STATUSES
         if state.status in {"canceled", "expired", "revoked", "refunded"} and not sub.canceled_at:
@@ -146,7 +153,10 @@ def subscription_create_web(
     client secret (3-D Secure included); ``invoice.paid`` and the subscription's update event
     then make it active. The user's default card, if any, is the subscription's."""
     price = web_price_get(price_id=price_id, kind=Product.Kind.SUBSCRIPTION, currency=currency)
-    if Subscription.objects.filter(user=user, status__in=ACCESS_STATUSES).exists():
+    if any(
+        subscription_has_access_now(subscription=held)
+        for held in Subscription.objects.filter(user=user, status__in=ACCESS_STATUSES)
+    ):
         raise BillingConflict(
             "You already have an active subscription; change or cancel it instead.",
             code=error_codes.ALREADY_SUBSCRIBED,
@@ -164,7 +174,7 @@ def subscription_create_web(
         customer_id=customer_id,
         price_id=price.stripe_price_id,
         user_ref=str(user.public_id),
-        trial_days=price.trial_days,
+        trial_days=price.trial_days if _trial_eligible(user=user) else 0,
         default_payment_method=default_method,
         idempotency_key=_stripe_key(user, idempotency_key, "subscription"),
     )
@@ -179,6 +189,16 @@ def subscription_create_web(
         actor=user,
     )
     return SubscriptionStarted(subscription=sub, client_secret=stripe_sub.client_secret)
+
+
+def _trial_eligible(*, user: Any) -> bool:
+    """A free trial is for a first subscription only: anyone who has held premium through a
+    subscription (any store; entitlements are kept as history) pays from the first day, or
+    cancelling and subscribing again would be premium for free for ever. The stores enforce
+    this themselves (one introductory offer per subscription group); Stripe does not."""
+    return not Entitlement.objects.filter(
+        user=user, source=Entitlement.Source.SUBSCRIPTION
+    ).exists()
 
 
 def _incomplete_resume(*, user: Any, price: Price) -> SubscriptionStarted | None:

@@ -190,6 +190,9 @@ def _stripe_money(event: StripeEvent) -> None:
         )
         if money.status == "succeeded":
             purchase_complete(purchase=purchase, source="webhook")
+            # A refund or dispute may have arrived before this event (Stripe does not order
+            # deliveries): completing must not grant what is already refunded.
+            purchase_money_after_refunds_sync(purchase=purchase, source="webhook")
         elif purchase.status == Purchase.Status.PENDING:
             purchase.status = Purchase.Status.FAILED
             purchase.save(update_fields=["status", "updated_at"])
@@ -323,7 +326,10 @@ def _store_apply(event: NotificationEvent) -> None:
             .filter(provider=provider, provider_purchase_id=tx.original_transaction_id)
             .first()
         )
-        if purchase is None and not tx.revoked_at and tx.product_id:
+        if purchase is None and tx.product_id:
+            # Recorded even when the store reports it refunded or revoked: otherwise the app
+            # could later post the transaction as StoreKit signed it before the refund and be
+            # granted what was refunded (the claim finds the revoked row and grants nothing).
             purchase = _store_purchase_from_notification(provider, tx, event.event_id)
         if purchase is not None and tx.revoked_at and purchase.status in {"completed", "pending"}:
             old = purchase.status
@@ -352,7 +358,8 @@ def _store_purchase_from_notification(
 ) -> Purchase | None:
     """A one-time purchase the store reports before (or instead of) the app posting it: granted
     to the user its account token names, then acknowledged (Google refunds a purchase not
-    acknowledged within 3 days, whether or not the app came back)."""
+    acknowledged within 3 days, whether or not the app came back). A refunded or revoked one is
+    recorded as such for that user, granting nothing."""
     user_id = _user_id_by_public_id(tx.app_account_token)
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     if user is None:

@@ -136,3 +136,67 @@ def test_one_idempotency_key_sent_twice_at_once_creates_one_subscription(
         )
     assert Subscription.objects.count() == 1
     assert len([c for c in stripe_api.calls if c[1] == "/v1/subscriptions"]) == 1
+
+
+@pytest.mark.parametrize("kind", ["one_time", "subscription"])
+def test_one_app_store_transaction_claimed_by_two_users_at_once_goes_to_one(
+    alice, bob, catalog, settings, kind
+):
+    import base64
+
+    from billing.models import Payment, Purchase
+    from billing.providers import apple
+    from billing.tests.providers_support.apple import (
+        APP_APPLE_ID,
+        BUNDLE_ID,
+        AppleSigner,
+        transaction_payload,
+    )
+
+    signer = AppleSigner.create()
+    apple.verifier_cache_clear()
+    settings.APPLE_IAP_BUNDLE_ID = BUNDLE_ID
+    settings.APPLE_IAP_APP_APPLE_ID = str(APP_APPLE_ID)
+    settings.APPLE_IAP_ENVIRONMENT = "Production"
+    settings.APPLE_IAP_ROOT_CERTIFICATES = [base64.b64encode(signer.root_der).decode()]
+    settings.APPLE_IAP_ONLINE_CHECKS = False
+    one_time = {
+        "productId": "com.fitcore.workout.sold",
+        "type": "Non-Consumable",
+        "originalTransactionId": "2000000500000000",
+        "transactionId": "2000000500000000",
+        "expiresDate": None,
+        "subscriptionGroupIdentifier": None,
+        "webOrderLineItemId": None,
+        "price": 4990,
+        "currency": "EUR",
+    }
+    payload = transaction_payload(appAccountToken=None, **(one_time if kind == "one_time" else {}))
+    signed = signer.sign(payload)
+
+    def claim(user):
+        return lambda: (
+            SchemaValidatingClient()
+            .as_user(user)
+            .post(
+                "/api/payments/purchases",
+                {"provider": "apple", "signed_transaction": signed},
+                format="json",
+                HTTP_IDEMPOTENCY_KEY="claim",
+            )
+        )
+
+    answers = run_together(claim(alice), claim(bob))
+    apple.verifier_cache_clear()
+
+    assert sorted(a.status_code for a in answers) == [201, 409]
+    loser = next(a for a in answers if a.status_code == 409)
+    assert loser.json()["code"] == "purchase_claimed_by_another_user"
+    owners = (
+        list(Purchase.objects.values_list("user_id", flat=True))
+        if kind == "one_time"
+        else list(Subscription.objects.values_list("user_id", flat=True))
+    )
+    assert len(owners) == 1
+    assert list(Entitlement.objects.values_list("user_id", flat=True)) == owners
+    assert Payment.objects.count() == (1 if kind == "one_time" else 0)

@@ -116,3 +116,25 @@ def test_without_stripe_adding_a_card_is_unavailable(alice_client, settings):
 
     assert response.status_code == 503
     assert response.json()["code"] == "provider_unavailable"
+
+
+def test_payments_writes_have_their_own_per_user_throttle(
+    alice_client, bob, stripe_api, monkeypatch, settings
+):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {**settings.THROTTLE_RATES, "payments": "2/min"}
+    )
+    statuses = [
+        alice_client.post(URL, {}, format="json", HTTP_IDEMPOTENCY_KEY=f"add-{i}").status_code
+        for i in range(3)
+    ]
+    setups = len(stripe_api.setup_intents)
+
+    assert statuses == [201, 201, 429]
+    assert setups == 2
+    # Reads stay on the general per-user scope; another user has a budget of their own.
+    assert alice_client.get(URL).status_code == 200
+    bob_client = SchemaValidatingClient().as_user(bob)
+    assert bob_client.post(URL, {}, format="json", HTTP_IDEMPOTENCY_KEY="b").status_code == 201

@@ -10,7 +10,6 @@ import pytest
 from billing.entitlements import user_is_premium, workout_access
 from billing.models import (
     Entitlement,
-    IdempotencyKey,
     Payment,
     Purchase,
     Subscription,
@@ -174,7 +173,10 @@ def test_an_unverifiable_transaction_grants_nothing(alice, alice_client, apple_s
     error = response.json()["errors"][0]
     assert (error["attr"], error["code"]) == ("signed_transaction", code)
     assert state() == ([], [], 0, 0)
-    assert IdempotencyKey.objects.count() == 0
+    replay = post_transaction(alice_client, signed)
+    assert (replay.status_code, replay["Idempotent-Replayed"]) == (400, "true")
+    assert replay.json() == response.json()
+    assert state() == ([], [], 0, 0)
 
 
 def test_an_unknown_product_is_refused(alice, alice_client, apple_store):
@@ -312,3 +314,39 @@ def test_an_app_store_refund_notification_ends_the_purchase_and_logs_the_refund(
         ("charge", 499, "EUR"),
         ("refund", 499, "EUR"),
     ]
+
+
+def test_a_refund_notified_before_the_app_posts_the_purchase_is_never_granted(
+    alice, alice_client, api_client, apple_store, catalog
+):
+    bought = transaction_payload(
+        productId="com.fitcore.workout.sold",
+        type="Non-Consumable",
+        originalTransactionId="2000000400000000",
+        transactionId="2000000400000000",
+        expiresDate=None,
+        subscriptionGroupIdentifier=None,
+        webOrderLineItemId=None,
+        price=4990,
+        currency="EUR",
+        appAccountToken=str(alice.public_id),
+    )
+    refunded = dict(
+        bought, revocationDate=transaction_payload()["signedDate"] + 1000, revocationReason=0
+    )
+    notify(
+        api_client,
+        apple_store,
+        notification_type="REFUND",
+        transaction=refunded,
+        notification_uuid="uuid-early-refund",
+    )
+
+    # The app then posts the transaction as StoreKit signed it before the refund.
+    response = post_transaction(alice_client, apple_store.sign(bought))
+
+    assert response.status_code == 201
+    assert response.json()["purchase"]["status"] == "refunded"
+    assert Purchase.objects.get().status == "refunded"
+    assert workout_access(user=alice, workout=catalog["workout"]).allowed is False
+    assert Entitlement.objects.count() == 0

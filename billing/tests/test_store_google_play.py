@@ -173,6 +173,33 @@ def test_a_token_google_does_not_know_is_refused(alice, alice_client, play):
     assert (Purchase.objects.count(), Payment.objects.count()) == (0, 0)
 
 
+def test_a_purchase_still_pending_payment_is_refused_and_grants_nothing(alice, alice_client, play):
+    play.expect_request(
+        f"{API_PREFIX}/products/workout_sold/tokens/{TOKEN}", method="GET"
+    ).respond_with_json(
+        product_purchase(
+            productId="workout_sold",
+            purchaseState=2,
+            obfuscatedExternalAccountId=str(alice.public_id),
+        )
+    )
+
+    response = post_token(alice_client, "workout_sold")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0] == {
+        "code": "purchase_pending",
+        "detail": "The purchase is pending payment.",
+        "attr": "purchase_token",
+    }
+    assert (Purchase.objects.count(), Entitlement.objects.count(), Payment.objects.count()) == (
+        0,
+        0,
+        0,
+    )
+    assert google_calls(play) == [("GET", f"{API_PREFIX}/products/workout_sold/tokens/{TOKEN}")]
+
+
 def push(client, push_signer, notification, message_id="1001", **claims):
     return client.generic(
         "POST",

@@ -1,12 +1,13 @@
 """PayPal webhooks through our endpoint: PayPal's verify call answered by a local stand-in that
 checks PayPal's signature scheme (billing/tests/providers_support/paypal.py)."""
 
+import datetime as dt
 import json
 
 import pytest
 
 from billing.entitlements import user_is_premium
-from billing.models import Payment, Subscription, WebhookEvent
+from billing.models import Entitlement, Payment, Subscription, WebhookEvent
 from billing.providers import paypal
 from billing.tests.providers_support.paypal import (
     CLIENT_ID,
@@ -69,6 +70,7 @@ def test_paypal_subscription_events_follow_the_subscription(alice, api_client, s
         event_id="WH-3",
         at="2026-11-20T09:00:00Z",
     )
+    del cancelled["resource"]["billing_info"]["next_billing_time"]  # PayPal drops it
 
     answers = [
         deliver(api_client, stand_in, p).json() for p in (activated, sale, activated, cancelled)
@@ -82,7 +84,10 @@ def test_paypal_subscription_events_follow_the_subscription(alice, api_client, s
         catalog["monthly"],
         "canceled",
     )
-    assert user_is_premium(user=alice) is False
+    # Cancelled = will not renew: the paid month runs to its end (kept from ACTIVATED).
+    paid_until = dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC)
+    assert sub.current_period_end == paid_until
+    assert Entitlement.objects.get(subscription=sub).valid_until == paid_until
     payment = Payment.objects.get()
     assert (payment.kind, payment.amount, payment.currency, payment.subscription) == (
         "charge",
@@ -132,3 +137,38 @@ def test_a_delivery_signed_by_someone_else_is_refused_and_not_stored(alice, api_
 
     assert (response.status_code, unsigned.status_code) == (400, 400)
     assert (WebhookEvent.objects.count(), Subscription.objects.count()) == (0, 0)
+
+
+@pytest.mark.parametrize(("days_left", "premium"), [(3, True), (-1, False)])
+def test_a_cancelled_paypal_subscription_keeps_premium_to_the_end_of_the_paid_period(
+    alice, api_client, stand_in, days_left, premium
+):
+    from django.utils import timezone
+
+    now = timezone.now()
+    paid_until = (now + dt.timedelta(days=days_left)).replace(microsecond=0)
+    activated = sub_event(
+        alice,
+        "BILLING.SUBSCRIPTION.ACTIVATED",
+        "ACTIVE",
+        event_id="WH-A",
+        at=(now - dt.timedelta(days=20)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    activated["resource"]["billing_info"]["next_billing_time"] = paid_until.strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    cancelled = sub_event(
+        alice,
+        "BILLING.SUBSCRIPTION.CANCELLED",
+        "CANCELLED",
+        event_id="WH-C",
+        at=(now - dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    del cancelled["resource"]["billing_info"]["next_billing_time"]
+
+    deliver(api_client, stand_in, activated)
+    deliver(api_client, stand_in, cancelled)
+
+    sub = Subscription.objects.get()
+    assert (sub.status, sub.current_period_end) == ("canceled", paid_until)
+    assert user_is_premium(user=alice) is premium

@@ -215,6 +215,43 @@ def test_a_second_subscription_while_one_gives_access_is_refused(
     assert snapshot() == before
 
 
+def test_a_lapsed_store_subscription_whose_expiry_never_arrived_neither_shows_access_nor_blocks(
+    alice, alice_client, catalog, stripe_api
+):
+    from django.utils import timezone
+
+    from billing.providers.types import Provider, StoreSubscriptionState, SubscriptionStatus
+    from billing.services.subscriptions import subscription_state_apply
+
+    bought = timezone.now() - dt.timedelta(days=40)
+    subscription_state_apply(
+        user_id=alice.pk,
+        provider="apple",
+        provider_subscription_id="2000000999",
+        price=catalog["monthly"],
+        state=StoreSubscriptionState(
+            provider=Provider.APPLE,
+            original_transaction_id="2000000999",
+            product_id="com.fitcore.premium.monthly",
+            status=SubscriptionStatus.ACTIVE,
+            expires_at=bought + dt.timedelta(days=30),
+            auto_renew=True,
+            provider_event_time=bought,
+        ),
+        source="webhook",
+    )
+    assert user_is_premium(user=alice) is False
+
+    listed = alice_client.get(URL).json()["results"]
+    response = subscribe(alice_client, catalog["monthly"])
+
+    assert [(s["provider"], s["status"], s["has_access"]) for s in listed] == [
+        ("apple", "active", False)
+    ]
+    assert response.status_code == 201, response.content
+    assert response.json()["subscription"]["provider"] == "stripe"
+
+
 def test_without_stripe_credentials_the_provider_is_unavailable(alice_client, catalog, settings):
     settings.STRIPE_SECRET_KEY = ""
 
@@ -223,18 +260,58 @@ def test_without_stripe_credentials_the_provider_is_unavailable(alice_client, ca
     assert response.status_code == 503
     assert response.json()["code"] == "provider_unavailable"
     assert snapshot() == ([], 0, 0, 0)
-    assert IdempotencyKey.objects.count() == 0
+    assert list(IdempotencyKey.objects.values_list("key", "response_status")) == [("key-1", 503)]
 
 
-def test_stripe_down_is_a_503_and_the_key_can_be_retried(alice_client, catalog, stripe_api):
+def test_stripe_down_is_a_503_that_the_key_replays_and_a_new_key_tries_again(
+    alice_client, catalog, stripe_api
+):
     stripe_api.fail_with = 500
 
-    response = subscribe(alice_client, catalog["monthly"], key="retry-me")
+    response = subscribe(alice_client, catalog["monthly"], key="first")
 
     assert response.status_code == 503
     assert snapshot() == ([], 0, 0, 0)
+    calls = len(stripe_api.calls)
     stripe_api.fail_with = None
-    assert subscribe(alice_client, catalog["monthly"], key="retry-me").status_code == 201
+    replay = subscribe(alice_client, catalog["monthly"], key="first")
+    assert (replay.status_code, replay["Idempotent-Replayed"]) == (503, "true")
+    assert replay.json() == response.json()
+    assert len(stripe_api.calls) == calls
+    assert snapshot() == ([], 0, 0, 0)
+    assert subscribe(alice_client, catalog["monthly"], key="second").status_code == 201
+
+
+def test_a_conflict_is_the_keys_answer_even_after_the_state_changes(
+    alice, alice_client, api_client, catalog, stripe_api
+):
+    subscribe(alice_client, catalog["monthly"])
+    activate(stripe_api, api_client, Subscription.objects.get())
+    refused = subscribe(alice_client, catalog["yearly"], key="second")
+    assert refused.status_code == 409
+    Subscription.objects.update(status="expired")
+    before = snapshot()
+
+    replay = subscribe(alice_client, catalog["yearly"], key="second")
+
+    assert (replay.status_code, replay["Idempotent-Replayed"]) == (409, "true")
+    assert replay.json() == refused.json()
+    assert snapshot() == before
+
+
+def test_a_request_refused_for_its_own_input_keeps_nothing_under_its_key(
+    alice_client, catalog, stripe_api
+):
+    body = {"price_id": str(catalog["monthly"].pk), "currency": "USD"}
+    first = alice_client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    again = alice_client.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    assert (first.status_code, again.status_code) == (400, 400)
+    assert again.json()["errors"] == first.json()["errors"]
+    assert "Idempotent-Replayed" not in again
+    assert IdempotencyKey.objects.count() == 0
+    assert stripe_api.calls == []
 
 
 def test_list_shows_only_the_callers_subscriptions(alice, bob, alice_client, catalog, stripe_api):
@@ -248,6 +325,29 @@ def test_list_shows_only_the_callers_subscriptions(alice, bob, alice_client, cat
     assert body["count"] == 1
     assert body["results"][0]["price"]["interval"] == "month"
     assert SchemaValidatingClient().get(URL).status_code == 401
+
+
+def test_the_free_trial_is_for_a_first_subscription_only(alice, alice_client, catalog, stripe_api):
+    catalog["monthly"].trial_days = 7
+    catalog["monthly"].save()
+    first = subscribe(alice_client, catalog["monthly"]).json()["subscription"]
+    ended = alice_client.post(
+        f"{URL}/{first['id']}/cancel",
+        {"at_period_end": False},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="cancel-1",
+    )
+    assert (first["status"], ended.json()["status"]) == ("trialing", "canceled")
+    assert user_is_premium(user=alice) is False
+
+    again = subscribe(alice_client, catalog["monthly"], key="key-2")
+
+    assert again.status_code == 201
+    assert again.json()["subscription"]["status"] == "incomplete"
+    assert again.json()["client_secret"] != ""
+    assert user_is_premium(user=alice) is False
+    created = [c for c in stripe_api.calls if c[0] == "POST" and c[1] == "/v1/subscriptions"]
+    assert [c[2].get("trial_period_days") for c in created] == ["7", None]
 
 
 def test_switching_monthly_to_yearly_is_prorated_at_stripe(
@@ -273,6 +373,39 @@ def test_switching_monthly_to_yearly_is_prorated_at_stripe(
     assert Entitlement.objects.get(
         subscription=sub
     ).valid_until == sub.current_period_end + dt.timedelta(hours=6)
+
+
+@pytest.mark.parametrize(
+    ("price", "code"), [("unknown", "unknown_price"), ("usd", "currency_mismatch")]
+)
+def test_switching_to_a_missing_price_or_another_currency_is_refused_and_changes_nothing(
+    alice, alice_client, api_client, catalog, stripe_api, price, code
+):
+    from billing.tests.factories import PriceFactory
+
+    subscribe(alice_client, catalog["monthly"])
+    sub = Subscription.objects.get()
+    activate(stripe_api, api_client, sub)
+    usd = PriceFactory(
+        product=catalog["premium"],
+        interval="year",
+        amount=8999,
+        currency="USD",
+        stripe_price_id="price_yearly_usd",
+    )
+    price_id = str(uuid.uuid4()) if price == "unknown" else str(usd.pk)
+    before = snapshot()
+    calls = len(stripe_api.calls)
+
+    response = alice_client.put(f"{URL}/{sub.pk}", {"price_id": price_id}, format="json")
+
+    assert response.status_code == 400
+    assert (response.json()["errors"][0]["attr"], response.json()["errors"][0]["code"]) == (
+        "price_id",
+        code,
+    )
+    assert snapshot() == before
+    assert len(stripe_api.calls) == calls
 
 
 def test_cancel_at_period_end_keeps_access_and_can_be_resumed(

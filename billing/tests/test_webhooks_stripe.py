@@ -298,6 +298,32 @@ def test_a_full_refund_ends_the_purchase_and_its_access(
     ]
 
 
+def test_a_refund_delivered_before_the_payment_does_not_unlock_the_purchase(
+    alice, alice_client, api_client, catalog, stripe_api
+):
+    purchase = web_purchase(alice_client, catalog)
+    refund = {
+        "id": "re_early",
+        "object": "refund",
+        "amount": 499,
+        "currency": "eur",
+        "status": "succeeded",
+        "payment_intent": purchase.provider_purchase_id,
+    }
+    post_event(api_client, event("refund.created", refund))
+
+    post_event(api_client, intent_event(stripe_api, purchase))
+
+    purchase.refresh_from_db()
+    assert purchase.status == "refunded"
+    assert workout_access(user=alice, workout=catalog["workout"]).allowed is False
+    assert list(Entitlement.objects.filter(valid_until__isnull=True)) == []
+    assert sorted(Payment.objects.values_list("kind", "amount", "status")) == [
+        ("charge", 499, "succeeded"),
+        ("refund", 499, "succeeded"),
+    ]
+
+
 def test_a_chargeback_revokes_the_purchase(alice, alice_client, api_client, catalog, stripe_api):
     purchase = web_purchase(alice_client, catalog)
     post_event(api_client, intent_event(stripe_api, purchase))
@@ -344,11 +370,36 @@ def test_attached_cards_are_recorded_and_the_first_is_the_default(
         )
     ) == [("pm_1", "visa", "4242", 12, 2030, True), ("pm_2", "visa", "1881", 12, 2030, False)]
 
+    assert stripe_api.customers[customer]["invoice_settings"]["default_payment_method"] == "pm_1"
+
     post_event(api_client, card_event(customer, "pm_1", "payment_method.detached"))
 
     assert list(PaymentMethod.objects.values_list("stripe_payment_method_id", "is_default")) == [
         ("pm_2", True)
     ]
+    assert stripe_api.customers[customer]["invoice_settings"]["default_payment_method"] == "pm_2"
+
+
+def test_a_card_added_during_a_trial_is_the_one_stripe_charges_when_it_ends(
+    alice, alice_client, api_client, catalog, stripe_api
+):
+    catalog["monthly"].trial_days = 7
+    catalog["monthly"].save()
+    alice_client.post(
+        "/api/payments/subscriptions",
+        {"price_id": str(catalog["monthly"].pk)},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="trial",
+    )
+    customer = stripe_customer_get_or_create(user=alice)
+    assert stripe_api.customers[customer]["invoice_settings"]["default_payment_method"] is None
+
+    post_event(api_client, card_event(customer, "pm_trial"))
+
+    assert PaymentMethod.objects.get().is_default is True
+    assert (
+        stripe_api.customers[customer]["invoice_settings"]["default_payment_method"] == "pm_trial"
+    )
 
 
 def test_an_event_for_a_subscription_stripe_does_not_know_is_stored_and_acknowledged(
