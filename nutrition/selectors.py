@@ -42,6 +42,7 @@ from nutrition.models import (
     MealItem,
     MealPlan,
     MealPlanTemplate,
+    PlanEngine,
     PlanStatus,
     Portion,
     Recipe,
@@ -474,6 +475,38 @@ def recipe_get(*, recipe_id: Any) -> Recipe | None:
 # --- Meal plans -----------------------------------------------------------------------------
 
 MACROS = ("kcal", "protein_g", "carbs_g", "fat_g")
+
+
+@dataclass(frozen=True)
+class EngineAvailability:
+    engine: str
+    available: bool
+    reason: str | None  # why not, when unavailable
+    completes: str  # "at_once" (201) or "polled" (202, poll the plan)
+    default: bool
+
+
+def meal_plan_engines() -> list[EngineAvailability]:
+    """The generator's engines and whether each can be asked now (OpenAI needs a key)."""
+    from nutrition.planner import openai_engine_available
+
+    openai = openai_engine_available()
+    return [
+        EngineAvailability(
+            engine=PlanEngine.OPTIMISER,
+            available=True,
+            reason=None,
+            completes="at_once",
+            default=True,
+        ),
+        EngineAvailability(
+            engine=PlanEngine.OPENAI,
+            available=openai,
+            reason=None if openai else "No OpenAI key is configured on this server.",
+            completes="polled",
+            default=False,
+        ),
+    ]
 
 
 def meal_plans_for_user(*, user: User) -> QuerySet[MealPlan]:

@@ -21,6 +21,7 @@ from nutrition.models import MealPlan, PlanEngine
 from nutrition.services import plans as services
 
 from .serializers import (
+    EngineOutputSerializer,
     ManualPlanInputSerializer,
     MealPlanDeleteQuerySerializer,
     MealPlanDetailOutputSerializer,
@@ -156,6 +157,9 @@ class MealPlanListView(APIView):
 @extend_validation_errors(
     [error_codes.UNKNOWN_FOOD, "invalid"], field_name="excluded_foods", methods=["post"]
 )
+@extend_validation_errors(
+    [error_codes.ENGINE_UNAVAILABLE, "invalid_choice"], field_name="engine", methods=["post"]
+)
 @extend_validation_errors(["invalid_choice"], field_name="allergies", methods=["post"])
 @extend_validation_errors(["invalid_choice"], field_name="cuisines", methods=["post"])
 class MealPlanGenerateView(APIView):
@@ -176,8 +180,11 @@ class MealPlanGenerateView(APIView):
         "**202** with the plan `pending`; a Celery task asks OpenAI, maps every ingredient "
         "to our foods, recomputes the nutrients, checks diet and allergies and fixes "
         "portions with our optimiser; poll GET /api/meals/plans/{id} until `ready` (or "
-        "`failed`). Without an OpenAI key, or when OpenAI's answer is unusable after a "
-        "retry, our engine makes the plan and `fallback_reason` says why.",
+        "`failed`); when OpenAI's answer is unusable after a retry (or OpenAI fails), our "
+        "engine makes the plan and `fallback_reason` says why. With no OpenAI key "
+        "configured, engine `openai` answers **400** `engine_unavailable` on `engine` and "
+        "nothing is written: GET /api/meals/engines says beforehand which engines are "
+        "available.",
         request=MealPlanGenerateInputSerializer,
         responses={
             201: MealPlanDetailOutputSerializer,
@@ -212,6 +219,22 @@ class MealPlanGenerateView(APIView):
         plan.refresh_from_db()
         code = status.HTTP_202_ACCEPTED if engine == PlanEngine.OPENAI else status.HTTP_201_CREATED
         return Response(_detail(plan), status=code)
+
+
+class EngineListView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="meals_engines_list",
+        summary="The generator's engines and whether each is available",
+        description="Ask before offering an engine: `optimiser` (ours, the default) is "
+        "always available and answers at once (201); `openai` needs an OpenAI key on the "
+        "server: without one it is `available: false` with the `reason`, and POST "
+        "/api/meals/plans/generate with it answers 400 `engine_unavailable`. When available "
+        "it answers 202 and the plan is polled. Not paginated.",
+        responses={200: EngineOutputSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(EngineOutputSerializer(selectors.meal_plan_engines(), many=True).data)
 
 
 @extend_validation_errors(PLAN_ERRORS, field_name="status", methods=["put"])

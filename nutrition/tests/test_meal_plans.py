@@ -141,10 +141,47 @@ def test_an_impossible_request_answers_422_naming_what_to_relax(alice_client, li
     assert plan_rows() == before
 
 
-def test_the_openai_engine_without_a_key_falls_back_to_ours_and_says_so(
+def test_the_engines_list_says_whether_openai_can_be_asked(alice_client, settings):
+    settings.OPENAI_API_KEY = ""
+
+    without_key = alice_client.get("/api/meals/engines")
+
+    assert without_key.status_code == 200
+    assert without_key.json() == [
+        {
+            "engine": "optimiser",
+            "available": True,
+            "reason": None,
+            "completes": "at_once",
+            "default": True,
+        },
+        {
+            "engine": "openai",
+            "available": False,
+            "reason": "No OpenAI key is configured on this server.",
+            "completes": "polled",
+            "default": False,
+        },
+    ]
+    settings.OPENAI_API_KEY = "sk-configured"
+    assert alice_client.get("/api/meals/engines").json()[1] == {
+        "engine": "openai",
+        "available": True,
+        "reason": None,
+        "completes": "polled",
+        "default": False,
+    }
+
+
+def test_the_engines_list_needs_a_signed_in_user(api_client):
+    assert api_client.get("/api/meals/engines").status_code == 401
+
+
+def test_the_openai_engine_without_a_key_is_refused_naming_engine_and_nothing_is_written(
     alice_client, library, settings, django_capture_on_commit_callbacks
 ):
     settings.OPENAI_API_KEY = ""
+    before = plan_rows()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = alice_client.post(
@@ -152,14 +189,12 @@ def test_the_openai_engine_without_a_key_falls_back_to_ours_and_says_so(
             {"days": 1, "meals_per_day": 3, **TARGETS, "engine": "openai"},
             format="json",
         )
-    assert len(callbacks) == 1  # the Celery task, after commit (eager in tests)
 
-    assert response.status_code == 202, response.json()
-    assert response.json()["status"] == "pending"
-    plan = alice_client.get(f"{PLANS}/{response.json()['id']}").json()
-    check_plan(plan, days=1, meals_per_day=3)
-    assert (plan["requested_engine"], plan["engine"]) == ("openai", "optimiser")
-    assert plan["fallback_reason"] == "unavailable: no OpenAI key configured"
+    assert response.status_code == 400, response.json()
+    error = response.json()["errors"][0]
+    assert (error["code"], error["attr"]) == ("engine_unavailable", "engine")
+    assert plan_rows() == before
+    assert callbacks == []
 
 
 def test_swap_one_meal_and_regenerate_one_day(alice_client, library):
@@ -449,10 +484,12 @@ def test_the_sweep_requeues_plans_left_pending(alice, library, settings):
     from nutrition.services.plans import meal_plan_generate, plan_params_resolve
     from nutrition.tasks import meal_plans_pending_sweep
 
-    settings.OPENAI_API_KEY = ""
+    settings.OPENAI_API_KEY = "sk-configured"
     params = plan_params_resolve(user=alice, days=1, meals_per_day=3, **TARGETS)
     plan = meal_plan_generate(user=alice, params=params, engine="openai")  # task never ran
     fresh = meal_plan_generate(user=alice, params=params, engine="openai")
+    # The key was removed after the plans were queued: the task falls back to our engine.
+    settings.OPENAI_API_KEY = ""
     MealPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
 
     assert meal_plans_pending_sweep() == 1
