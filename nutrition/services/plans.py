@@ -29,6 +29,7 @@ from nutrition.models import (
     Meal,
     MealItem,
     MealPlan,
+    MealPlanAuditEvent,
     PlanEngine,
     PlanStatus,
     Recipe,
@@ -65,6 +66,23 @@ class PlanInfeasible(APIException):
     def __init__(self, exc: Infeasible) -> None:
         text = f"{exc.message}; {exc.suggestion}" if exc.suggestion else exc.message
         super().__init__({exc.attr: [ErrorDetail(text, code=error_codes.PLAN_INFEASIBLE)]})
+
+
+Action = MealPlanAuditEvent.Action
+
+
+def _audit(
+    *, plan: MealPlan, action: str, from_status: str, to_status: str | None = None, actor_id: Any
+) -> None:
+    """The audit row of a plan's state change; call it inside the change's transaction. Ids
+    and statuses only."""
+    MealPlanAuditEvent.objects.create(
+        actor_id=actor_id,
+        action=action,
+        plan_id=plan.pk,
+        from_status=from_status,
+        to_status=plan.status if to_status is None else to_status,
+    )
 
 
 def _field_error(name: str, message: str, code: str) -> ValidationError:
@@ -430,6 +448,7 @@ def meal_plan_generate(
             raise PlanInfeasible(exc) from exc
         with transaction.atomic():
             plan = MealPlan.objects.create(status=PlanStatus.PENDING, **fields)
+            _audit(plan=plan, action=Action.GENERATE, from_status="", actor_id=user.pk)
             from nutrition.tasks import meal_plan_generate_task
 
             transaction.on_commit(lambda: meal_plan_generate_task.delay(plan_id=str(plan.pk)))
@@ -442,6 +461,7 @@ def meal_plan_generate(
     with transaction.atomic():
         plan = MealPlan.objects.create(status=PlanStatus.PENDING, **fields)
         _result_write(plan=plan, result=result, library=library)
+        _audit(plan=plan, action=Action.GENERATE, from_status="", actor_id=user.pk)
     return plan
 
 
@@ -483,8 +503,12 @@ def meal_plan_generate_run(*, plan_id: Any) -> str:
             plan.error_code = exc.constraint
             plan.error_message = f"{exc.message}; {exc.suggestion}"[:500]
             plan.save(update_fields=["status", "error_code", "error_message", "updated_at"])
+            _audit(
+                plan=plan, action=Action.GENERATED, from_status=PlanStatus.PENDING, actor_id=None
+            )
             return "failed"
         _result_write(plan=plan, result=result, library=library)
+        _audit(plan=plan, action=Action.GENERATED, from_status=PlanStatus.PENDING, actor_id=None)
         return "ready"
 
 
@@ -603,6 +627,7 @@ def meal_plan_create_manual(
             fat_g=fat_g,
         )
         _manual_meals_write(plan=plan, checked=checked)
+        _audit(plan=plan, action=Action.CREATE, from_status="", actor_id=user.pk)
     return plan
 
 
@@ -641,20 +666,33 @@ def meal_plan_update(*, plan: MealPlan, **fields: Any) -> MealPlan:
             plan.engine = PlanEngine.MANUAL
             plan.meals_per_day = _meals_per_day(checked.meals)
         plan.save()
+        _audit(plan=plan, action=Action.UPDATE, from_status=plan.status, actor_id=plan.user_id)
     return plan
 
 
 def meal_plan_cancel(*, plan: MealPlan) -> MealPlan:
     """Keep the plan as history with status ``cancelled`` (again: no change)."""
     if plan.status != PlanStatus.CANCELLED:
-        plan.status = PlanStatus.CANCELLED
-        plan.cancelled_at = timezone.now()
-        plan.save(update_fields=["status", "cancelled_at", "updated_at"])
+        before = plan.status
+        with transaction.atomic():
+            plan.status = PlanStatus.CANCELLED
+            plan.cancelled_at = timezone.now()
+            plan.save(update_fields=["status", "cancelled_at", "updated_at"])
+            _audit(plan=plan, action=Action.CANCEL, from_status=before, actor_id=plan.user_id)
     return plan
 
 
 def meal_plan_delete(*, plan: MealPlan) -> None:
-    plan.delete()
+    """Delete the plan and its meals (its audit trail stays)."""
+    with transaction.atomic():
+        _audit(
+            plan=plan,
+            action=Action.DELETE,
+            from_status=plan.status,
+            to_status="",
+            actor_id=plan.user_id,
+        )
+        plan.delete()
 
 
 def _editable(plan: MealPlan) -> None:
@@ -734,6 +772,9 @@ def meal_plan_day_regenerate(*, plan: MealPlan, day: int, seed: int = 1) -> Meal
             raise PlanInfeasible(exc) from exc
     with transaction.atomic():
         _day_replace(plan, day, result.meals, library)
+        _audit(
+            plan=plan, action=Action.REGENERATE_DAY, from_status=plan.status, actor_id=plan.user_id
+        )
     return plan
 
 
@@ -768,4 +809,5 @@ def meal_swap(*, plan: MealPlan, meal: Meal, seed: int = 1) -> MealPlan:
         raise PlanInfeasible(exc) from exc
     with transaction.atomic():
         _day_replace(plan, meal.day, result.meals, library)
+        _audit(plan=plan, action=Action.SWAP, from_status=plan.status, actor_id=plan.user_id)
     return plan
