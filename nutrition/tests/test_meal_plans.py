@@ -419,8 +419,10 @@ def test_the_list_shows_only_the_callers_plans(alice_client, bob, foods):
         ("GET", "", None),
         ("PUT", "", {"name": "Mine now"}),
         ("DELETE", "", None),
+        ("DELETE", "?permanent=true", None),
         ("GET", "/shopping-list", None),
         ("POST", "/days/1/regenerate", None),
+        ("POST", "/meals/{meal}/swap", None),
     ],
 )
 def test_another_users_plan_answers_404_and_nothing_changes(
@@ -430,9 +432,13 @@ def test_another_users_plan_answers_404_and_nothing_changes(
         client = SchemaValidatingClient().as_user(owner)
         return client.post(PLANS, manual_body(foods), format="json").json()
 
+    def url_for(plan):
+        meal = plan["plan_days"][0]["meals"][0]["id"]
+        return f"{PLANS}/{plan['id']}{suffix.format(meal=meal)}"
+
     assert_owner_only(
         method=method,
-        url_for=lambda plan: f"{PLANS}/{plan['id']}{suffix}",
+        url_for=url_for,
         owner=alice,
         stranger=bob,
         make_object=make,
@@ -442,6 +448,20 @@ def test_another_users_plan_answers_404_and_nothing_changes(
             Counter(Meal.objects.values_list("name", flat=True)),
         ),
     )
+
+
+def test_a_meal_of_another_plan_cannot_be_swapped_through_ones_own(alice_client, bob, foods):
+    own = alice_client.post(PLANS, manual_body(foods), format="json").json()
+    body = manual_body(foods)
+    body["meals"][0]["items"] = body["meals"][0]["items"][:1]  # alice's own milk left out
+    bobs = SchemaValidatingClient().as_user(bob).post(PLANS, body, format="json")
+    bobs_meal = bobs.json()["plan_days"][0]["meals"][0]["id"]
+    before = plan_rows()
+
+    response = alice_client.post(f"{PLANS}/{own['id']}/meals/{bobs_meal}/swap")
+
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert plan_rows() == before
 
 
 def test_a_plan_reads_in_a_fixed_number_of_queries(alice_client, foods):
