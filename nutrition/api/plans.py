@@ -104,6 +104,7 @@ MEAL_ITEM_CODES = [
 
 
 @extend_validation_errors(MEAL_ITEM_CODES, field_name="meals", methods=["post"])
+@extend_validation_errors([error_codes.MACROS_INCONSISTENT], field_name="kcal", methods=["post"])
 class MealPlanListView(APIView):
     @extend_schema(
         tags=TAGS,
@@ -135,7 +136,8 @@ class MealPlanListView(APIView):
         "grams; your custom foods allowed). Totals per meal and per day are computed from "
         "the foods. A day past `days`, two meals in one slot, an unknown recipe or food "
         "(another user's custom food included) answers 400 naming `meals`, and nothing is "
-        "written.",
+        "written. Macros whose energy (4/4/9 kcal per g) is more than 10 % away from "
+        "`kcal` answer 400 `macros_inconsistent` on `kcal`.",
         request=ManualPlanInputSerializer,
         responses={201: MealPlanDetailOutputSerializer},
     )
@@ -240,6 +242,7 @@ class EngineListView(APIView):
 @extend_validation_errors(PLAN_ERRORS, field_name="status", methods=["put"])
 @extend_validation_errors(MEAL_ITEM_CODES, field_name="meals", methods=["put"])
 @extend_validation_errors(["invalid"], field_name="days", methods=["put"])
+@extend_validation_errors([error_codes.MACROS_INCONSISTENT], field_name="kcal", methods=["put"])
 class MealPlanDetailView(APIView):
     @extend_schema(
         tags=TAGS,
@@ -261,7 +264,8 @@ class MealPlanDetailView(APIView):
         "(every meal of the plan, as in POST /api/meals/plans: they replace the current ones "
         "and the plan becomes a manual one). A cancelled plan can only be renamed (400 "
         "`plan_cancelled`); a pending plan's meals wait for its generation (400 "
-        "`plan_not_ready`). Meals past a reduced `days` need new `meals` (400 on `days`).",
+        "`plan_not_ready`). Meals past a reduced `days` need new `meals` (400 on `days`). "
+        "The targets after the change must add up (400 `macros_inconsistent` on `kcal`).",
         request=MealPlanUpdateInputSerializer,
         responses={200: MealPlanDetailOutputSerializer},
     )

@@ -217,6 +217,19 @@ def _excluded_by_name(names: Iterable[str]) -> set[Any]:
     return found
 
 
+def _macros_check(*, kcal: int, protein_g: int, carbs_g: int, fat_g: int) -> None:
+    """Refuse (400 ``macros_inconsistent`` on ``kcal``) macros whose energy (4/4/9 kcal per g)
+    is more than 10 % away from the calorie target."""
+    from_macros = 4 * protein_g + 4 * carbs_g + 9 * fat_g
+    if abs(from_macros - kcal) > MACRO_ENERGY_TOLERANCE * kcal:
+        raise _field_error(
+            "kcal",
+            f"The macros provide {from_macros} kcal (4 kcal/g protein and carbohydrate, 9 "
+            f"kcal/g fat), more than 10 % away from {kcal} kcal.",
+            error_codes.MACROS_INCONSISTENT,
+        )
+
+
 def plan_params_resolve(
     *,
     user: User,
@@ -262,14 +275,7 @@ def plan_params_resolve(
             f"Must be between {KCAL_MIN} and {KCAL_MAX} kcal a day.",
             error_codes.OUT_OF_RANGE,
         )
-    from_macros = 4 * energy["protein_g"] + 4 * energy["carbs_g"] + 9 * energy["fat_g"]
-    if abs(from_macros - energy["kcal"]) > MACRO_ENERGY_TOLERANCE * energy["kcal"]:
-        raise _field_error(
-            "kcal",
-            f"The macros provide {from_macros} kcal (4 kcal/g protein and carbohydrate, 9 "
-            f"kcal/g fat), more than 10 % away from {energy['kcal']} kcal.",
-            error_codes.MACROS_INCONSISTENT,
-        )
+    _macros_check(**energy)
     preferences = dietary_preferences_for_user(user=user)
     excluded_ids: set[Any] = set()
     excluded_names: tuple[str, ...] = ()
@@ -609,7 +615,9 @@ def meal_plan_create_manual(
 ) -> MealPlan:
     """A plan the user writes: each meal a recipe (at some servings) or a free-form meal with
     its foods and grams. Refused (400 naming the field, nothing written) for a day outside the
-    plan, two meals in one slot, an unknown recipe or a food the caller cannot see."""
+    plan, two meals in one slot, an unknown recipe or a food the caller cannot see, and for
+    macros that cannot add up to the calories (on ``kcal``)."""
+    _macros_check(kcal=kcal, protein_g=protein_g, carbs_g=carbs_g, fat_g=fat_g)
     checked = _manual_meals_check(user=user, days=days, meals=meals)
     with transaction.atomic():
         plan = MealPlan.objects.create(
@@ -646,6 +654,10 @@ def meal_plan_update(*, plan: MealPlan, **fields: Any) -> MealPlan:
         )
     if (meals is not None or "days" in changes) and plan.status != PlanStatus.READY:
         _editable(plan)
+    targets = ("kcal", "protein_g", "carbs_g", "fat_g")
+    if set(changes) & set(targets):
+        # The targets after the change must still add up (a new kcal with the old macros too).
+        _macros_check(**{k: int(changes.get(k, getattr(plan, k))) for k in targets})
     checked = None
     if meals is not None:
         checked = _manual_meals_check(

@@ -324,6 +324,41 @@ def test_a_manual_plan_refuses_unknown_and_foreign_foods(alice_client, bob, food
     assert (response.status_code, response.json()["errors"][0]["attr"]) == (400, "meals")
 
 
+@pytest.mark.parametrize(
+    "targets",
+    [
+        {"kcal": 2000, "protein_g": 500, "carbs_g": 1000, "fat_g": 400},  # 14,600 kcal
+        {"kcal": 3000, "protein_g": 150, "carbs_g": 200, "fat_g": 67},  # 2,003 kcal
+    ],
+)
+def test_a_manual_plan_refuses_macros_that_cannot_add_up(alice_client, foods, targets):
+    before = plan_rows()
+
+    response = alice_client.post(PLANS, {**manual_body(foods), **targets}, format="json")
+
+    assert response.status_code == 400, response.json()
+    error = response.json()["errors"][0]
+    assert (error["attr"], error["code"]) == ("kcal", "macros_inconsistent")
+    assert plan_rows() == before
+
+
+def test_an_update_refuses_targets_that_no_longer_add_up(alice_client, foods):
+    plan = alice_client.post(PLANS, manual_body(foods), format="json").json()
+    url = f"{PLANS}/{plan['id']}"
+
+    refused = alice_client.put(url, {"kcal": 4000, "name": "Bulk"}, format="json")
+
+    assert refused.status_code == 400, refused.json()
+    error = refused.json()["errors"][0]
+    assert (error["attr"], error["code"]) == ("kcal", "macros_inconsistent")
+    stored = MealPlan.objects.get(pk=plan["id"])
+    assert (stored.name, stored.kcal) == ("My week", 2000)
+    changed = alice_client.put(
+        url, {"kcal": 2600, "carbs_g": 350, "fat_g": 67, "protein_g": 150}, format="json"
+    )
+    assert (changed.status_code, changed.json()["kcal"]) == (200, 2600)
+
+
 def test_the_shopping_list_sums_grams_by_category_in_household_units(alice_client, foods):
     plan = alice_client.post(PLANS, manual_body(foods), format="json").json()
 
@@ -381,7 +416,9 @@ def test_put_changes_name_dates_and_targets(alice_client, foods):
     plan = alice_client.post(PLANS, manual_body(foods), format="json").json()
 
     response = alice_client.put(
-        f"{PLANS}/{plan['id']}", {"start_date": "2026-12-07", "kcal": 1800}, format="json"
+        f"{PLANS}/{plan['id']}",
+        {"start_date": "2026-12-07", "kcal": 1800, "carbs_g": 150},  # 1,803 kcal of macros
+        format="json",
     )
 
     assert response.status_code == 200
