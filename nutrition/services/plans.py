@@ -19,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from rest_framework import status
-from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
+from rest_framework.exceptions import APIException, ErrorDetail, NotFound, ValidationError
 
 from accounts.models import User
 from nutrition import error_codes
@@ -673,6 +673,7 @@ def meal_plan_update(*, plan: MealPlan, **fields: Any) -> MealPlan:
         for key, value in changes.items():
             setattr(plan, key, value)
         if checked is not None:
+            _lock_editable(plan)
             Meal.objects.filter(plan=plan).delete()
             _manual_meals_write(plan=plan, checked=checked)
             plan.engine = PlanEngine.MANUAL
@@ -716,6 +717,19 @@ def _editable(plan: MealPlan) -> None:
         )
 
 
+def _lock_editable(plan: MealPlan) -> None:
+    """Inside a transaction: lock the plan's row, so two changes of its meals (a double-tapped
+    regenerate, a swap and a PUT) run one after the other instead of the second failing on
+    the meal slots, and check it is still ready (a cancel may have come first)."""
+    current = (
+        MealPlan.objects.select_for_update().filter(pk=plan.pk).values_list("status", flat=True)
+    ).first()
+    if current is None:
+        raise NotFound("No such meal plan.")
+    plan.status = current
+    _editable(plan)
+
+
 def _plan_request(plan: MealPlan) -> PlanRequest:
     return PlanRequest(
         days=plan.days,
@@ -746,6 +760,7 @@ def _neighbours(plan: MealPlan, day: int, library: Library) -> frozenset[int]:
 def _day_replace(
     plan: MealPlan, day: int, planned: Sequence[PlannedMeal], library: Library
 ) -> None:
+    _lock_editable(plan)
     Meal.objects.filter(plan=plan, day=day).delete()
     _meals_write(plan=plan, planned=planned, library=library)
     plan.save(update_fields=["updated_at"])
