@@ -629,11 +629,17 @@ def meal_plan_detail(*, plan: MealPlan) -> dict[str, Any]:
     return {"plan": plan, "days": [days[d] for d in sorted(days)]}
 
 
+# FNDDS's default serving ("Quantity not specified") is no unit a shopper can count.
+NOT_A_HOUSEHOLD_UNIT = "quantity not specified"
+
+
 def _household(grams: float, portions: list[tuple[str, float]]) -> dict[str, Any] | None:
     """The portion that says ``grams`` best in household units (0.25 steps, 0.5 to 12 of
     them, the one closest to a whole number of units; the USDA order breaks ties)."""
     best: tuple[float, int, dict[str, Any]] | None = None
     for index, (label, size) in enumerate(portions):
+        if label.strip().lower().startswith(NOT_A_HOUSEHOLD_UNIT):
+            continue
         count = grams / size
         if not 0.5 <= count <= 12:
             continue

@@ -487,6 +487,40 @@ def test_another_users_plan_answers_404_and_nothing_changes(
     )
 
 
+def test_the_shopping_list_never_counts_in_quantity_not_specified(alice_client):
+    milk = FoodFactory(name="Milk, whole", category="Milk, whole", energy_kcal=61)
+    PortionFactory(food=milk, seq=1, label="1 cup", grams=244)
+    PortionFactory(food=milk, seq=2, label="Quantity not specified", grams=350)
+    only_default = FoodFactory(name="Soup, NFS", category="Soups", energy_kcal=40)
+    PortionFactory(food=only_default, seq=1, label="Quantity not specified", grams=350)
+    body = {
+        "name": "Milk",
+        "start_date": "2026-12-01",
+        "days": 1,
+        **TARGETS,
+        "meals": [
+            {
+                "day": 1,
+                "slot": 0,
+                "mealtime": "breakfast",
+                "name": "Milk and soup",
+                "items": [
+                    {"food_id": str(milk.pk), "grams": 350},
+                    {"food_id": str(only_default.pk), "grams": 350},
+                ],
+            }
+        ],
+    }
+    plan = alice_client.post(PLANS, body, format="json").json()
+
+    groups = alice_client.get(f"{PLANS}/{plan['id']}/shopping-list").json()["groups"]
+
+    assert [(g["category"], [i["household"] for i in g["items"]]) for g in groups] == [
+        ("Milk, whole", [{"count": 1.5, "portion": "1 cup", "portion_grams": 244.0}]),
+        ("Soups", [None]),
+    ]
+
+
 def test_a_meal_of_another_plan_cannot_be_swapped_through_ones_own(alice_client, bob, foods):
     own = alice_client.post(PLANS, manual_body(foods), format="json").json()
     body = manual_body(foods)
