@@ -170,7 +170,11 @@ NOT_MEAT = _set(
     "egg burrito",
     "potato taco",
 )
+# Imitation crab/shrimp/lobster is surimi (fish), often with shellfish extract: both flagged.
 FISH = _set(
+    "imitation crab",
+    "imitation shrimp",
+    "imitation lobster",
     "caesar dressing",
     "dressing caesar",
     "fish",
@@ -293,8 +297,6 @@ NOT_SHELLFISH = _set(
     "crab apples",
     "oyster plant",
     "oysterplant",
-    "imitation crab",
-    "crab imitation",
 )
 DAIRY = _set(
     "cheesy",

@@ -59,6 +59,24 @@ def test_allergens_and_diet_flags_follow_the_words_of_the_name(name, category, a
 
 
 @pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("Imitation crab meat", "Fish"),
+        ("Crab salad made with imitation crab", "Seafood mixed dishes"),
+        (
+            "Crustaceans, crab, alaska king, imitation, made from surimi",
+            "Finfish and Shellfish Products",
+        ),
+    ],
+)
+def test_imitation_crab_is_fish_and_flagged_shellfish(name, category):
+    classified = food_classify(name=name, category=category)
+
+    assert classified.allergens == ("fish", "shellfish")
+    assert classified.diet_flags == ("fish", "shellfish")
+
+
+@pytest.mark.parametrize(
     ("name", "category", "allergens", "flags"),
     [
         # Pesto is basil, pine nuts and parmesan: milk as well as tree nuts.
