@@ -18,6 +18,7 @@ from nutrition.models import (
     Food,
     Meal,
     MealPlan,
+    MealPlanAuditEvent,
     MealPlanTemplate,
     Portion,
     Recipe,
@@ -114,4 +115,22 @@ class MealPlanAdmin(ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(MealPlanAuditEvent)
+class MealPlanAuditEventAdmin(ModelAdmin):
+    """The plans' audit trail: written by the services, never by hand."""
+
+    list_display = ("created_at", "action", "plan_id", "from_status", "to_status", "actor")
+    list_filter = ("action",)
+    search_fields = ("plan_id",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -130,6 +130,7 @@ MEAT = _set(
 )
 # Names that say the dish is the plant version, or where a meat word means something else.
 NOT_MEAT = _set(
+    "grated meat",
     "cheese goat",
     "goat cheese",
     "milk goat",
@@ -169,7 +170,13 @@ NOT_MEAT = _set(
     "egg burrito",
     "potato taco",
 )
+# Imitation crab/shrimp/lobster is surimi (fish), often with shellfish extract: both flagged.
 FISH = _set(
+    "imitation crab",
+    "imitation shrimp",
+    "imitation lobster",
+    "caesar dressing",
+    "dressing caesar",
     "fish",
     "salmon",
     "tuna",
@@ -290,10 +297,15 @@ NOT_SHELLFISH = _set(
     "crab apples",
     "oyster plant",
     "oysterplant",
-    "imitation crab",
-    "crab imitation",
 )
 DAIRY = _set(
+    "cheesy",
+    "pesto",
+    "caesar",
+    "coffeecake",
+    "hotcakes",
+    "eggo",
+    "nougats",
     "milk",
     "cheese",
     "cheeses",
@@ -400,6 +412,9 @@ DAIRY = _set(
     "cream of",
 )
 NOT_DAIRY = _set(
+    "cream of wheat",
+    "cream of rice",
+    "little caesars",
     "soy milk",
     "soymilk",
     "almond milk",
@@ -444,6 +459,10 @@ NOT_DAIRY = _set(
     "vegan cheese",
 )
 EGG = _set(
+    "coffeecake",
+    "hotcakes",
+    "eggo",
+    "french toaster",
     "egg",
     "eggs",
     "omelet",
@@ -491,6 +510,9 @@ EGG = _set(
     "carbonara",
 )
 NOT_EGG = _set(
+    "noodles japanese soba",
+    "soba noodles",
+    "noodles soba",
     "eggplant",
     "eggplants",
     "egg free",
@@ -515,6 +537,7 @@ NOT_EGG = _set(
     "shirataki",
 )
 TREE_NUTS = _set(
+    "nougats",
     "almond",
     "almonds",
     "walnut",
@@ -618,6 +641,14 @@ SOY = _set(
     "meat alternative",
 )
 WHEAT_GLUTEN = _set(
+    "wheats",
+    "wheatena",
+    "coffeecake",
+    "hotcakes",
+    "eggo",
+    "breadstick",
+    "breadsticks",
+    "french toaster",
     "wheat",
     "flour",
     "bread",
@@ -772,6 +803,11 @@ WHEAT_GLUTEN = _set(
     "cheesecake",
 )
 NOT_WHEAT_GLUTEN = _set(
+    "spaghetti sauce",
+    "pasta spaghetti marinara",
+    "spaghetti marinara",
+    "marinara sauce",
+    "sauce marinara",
     "buckwheat",
     "gluten free",
     "rice flour",
@@ -824,6 +860,13 @@ NOT_WHEAT_GLUTEN = _set(
 HONEY = _set("honey", "royal jelly", "bee pollen", "propolis")
 NOT_HONEY = _set("honeydew", "honeysuckle", "honey locust")
 GRAIN = _set(
+    "coffeecake",
+    "hotcakes",
+    "eggo",
+    "breadstick",
+    "breadsticks",
+    "wheats",
+    "wheatena",
     "wheat",
     "flour",
     "bread",
@@ -885,7 +928,16 @@ GRAIN = _set(
     "wild rice",
 )
 NOT_GRAIN = _set(
-    "corned", "peppercorn", "peppercorns", "rice noodle cauliflower", "cauliflower rice"
+    "spaghetti sauce",
+    "pasta spaghetti marinara",
+    "spaghetti marinara",
+    "marinara sauce",
+    "sauce marinara",
+    "corned",
+    "peppercorn",
+    "peppercorns",
+    "rice noodle cauliflower",
+    "cauliflower rice",
 )
 LEGUME = _set(
     "bean",
@@ -923,7 +975,14 @@ LEGUME = _set(
     "legumes",
     "natto",
 )
+# Green (snap, string, wax) beans are eaten as a green vegetable, pod and all: most paleo
+# guides allow them, so they carry no legume flag (USDA writes "Beans, snap, green, raw").
+# Lima, kidney, black... beans and peas stay legumes.
 NOT_LEGUME = _set(
+    "beans snap",
+    "green bean",
+    "yellow beans",
+    "wax beans",
     "coffee bean",
     "coffee beans",
     "vanilla bean",
@@ -973,6 +1032,9 @@ ADDED_SUGAR = _set(
     "sucrose",
 )
 NOT_ADDED_SUGAR = _set(
+    "not sweetened",
+    "rice cake",
+    "rice cakes",
     "unsweetened",
     "sugar free",
     "no sugar added",
@@ -1010,6 +1072,10 @@ ALCOHOL = _set(
     "bourbon",
 )
 NOT_ALCOHOL = _set(
+    "vinegar red wine",
+    "vinegar white wine",
+    "red wine vinegar",
+    "white wine vinegar",
     "nonalcoholic",
     "non alcoholic",
     "alcohol free",

@@ -10,6 +10,7 @@ PLAN_INFEASIBLE = "plan_infeasible"
 PLAN_NOT_READY = "plan_not_ready"
 PLAN_CANCELLED = "plan_cancelled"
 OUT_OF_RANGE = "out_of_range"
+ENGINE_UNAVAILABLE = "engine_unavailable"
 
 
 class ErrorCode422PlanEnum(TextChoices):

@@ -437,3 +437,39 @@ class MealItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grams:g} g of {self.food_id}"
+
+
+class MealPlanAuditEvent(models.Model):
+    """A state change of a meal plan, written in the transaction that makes it
+    (``nutrition.services.plans``). Ids and statuses only: no names, foods or targets (a plan
+    is health data). ``plan_id`` is no foreign key, so a deleted plan keeps its trail."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created by hand"
+        GENERATE = "generate", "Generation asked"
+        GENERATED = "generated", "Generation finished (the task)"
+        UPDATE = "update", "Updated"
+        CANCEL = "cancel", "Cancelled"
+        DELETE = "delete", "Deleted"
+        SWAP = "swap", "One meal swapped"
+        REGENERATE_DAY = "regenerate_day", "One day regenerated"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty for the generation task, or once the account is deleted.",
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    plan_id = models.UUIDField()
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True, help_text="empty once deleted")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["plan_id"], name="nutrition_plan_audit_plan_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.plan_id}: {self.from_status} -> {self.to_status}"

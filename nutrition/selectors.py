@@ -42,6 +42,7 @@ from nutrition.models import (
     MealItem,
     MealPlan,
     MealPlanTemplate,
+    PlanEngine,
     PlanStatus,
     Portion,
     Recipe,
@@ -476,6 +477,38 @@ def recipe_get(*, recipe_id: Any) -> Recipe | None:
 MACROS = ("kcal", "protein_g", "carbs_g", "fat_g")
 
 
+@dataclass(frozen=True)
+class EngineAvailability:
+    engine: str
+    available: bool
+    reason: str | None  # why not, when unavailable
+    completes: str  # "at_once" (201) or "polled" (202, poll the plan)
+    default: bool
+
+
+def meal_plan_engines() -> list[EngineAvailability]:
+    """The generator's engines and whether each can be asked now (OpenAI needs a key)."""
+    from nutrition.planner import openai_engine_available
+
+    openai = openai_engine_available()
+    return [
+        EngineAvailability(
+            engine=PlanEngine.OPTIMISER,
+            available=True,
+            reason=None,
+            completes="at_once",
+            default=True,
+        ),
+        EngineAvailability(
+            engine=PlanEngine.OPENAI,
+            available=openai,
+            reason=None if openai else "No OpenAI key is configured on this server.",
+            completes="polled",
+            default=False,
+        ),
+    ]
+
+
 def meal_plans_for_user(*, user: User) -> QuerySet[MealPlan]:
     """The user's plans, newest first."""
     return MealPlan.objects.filter(user=user).order_by("-created_at", "id")
@@ -596,11 +629,17 @@ def meal_plan_detail(*, plan: MealPlan) -> dict[str, Any]:
     return {"plan": plan, "days": [days[d] for d in sorted(days)]}
 
 
+# FNDDS's default serving ("Quantity not specified") is no unit a shopper can count.
+NOT_A_HOUSEHOLD_UNIT = "quantity not specified"
+
+
 def _household(grams: float, portions: list[tuple[str, float]]) -> dict[str, Any] | None:
     """The portion that says ``grams`` best in household units (0.25 steps, 0.5 to 12 of
     them, the one closest to a whole number of units; the USDA order breaks ties)."""
     best: tuple[float, int, dict[str, Any]] | None = None
     for index, (label, size) in enumerate(portions):
+        if label.strip().lower().startswith(NOT_A_HOUSEHOLD_UNIT):
+            continue
         count = grams / size
         if not 0.5 <= count <= 12:
             continue

@@ -21,6 +21,7 @@ from nutrition.models import MealPlan, PlanEngine
 from nutrition.services import plans as services
 
 from .serializers import (
+    EngineOutputSerializer,
     ManualPlanInputSerializer,
     MealPlanDeleteQuerySerializer,
     MealPlanDetailOutputSerializer,
@@ -103,6 +104,7 @@ MEAL_ITEM_CODES = [
 
 
 @extend_validation_errors(MEAL_ITEM_CODES, field_name="meals", methods=["post"])
+@extend_validation_errors([error_codes.MACROS_INCONSISTENT], field_name="kcal", methods=["post"])
 class MealPlanListView(APIView):
     @extend_schema(
         tags=TAGS,
@@ -134,7 +136,8 @@ class MealPlanListView(APIView):
         "grams; your custom foods allowed). Totals per meal and per day are computed from "
         "the foods. A day past `days`, two meals in one slot, an unknown recipe or food "
         "(another user's custom food included) answers 400 naming `meals`, and nothing is "
-        "written.",
+        "written. Macros whose energy (4/4/9 kcal per g) is more than 10 % away from "
+        "`kcal` answer 400 `macros_inconsistent` on `kcal`.",
         request=ManualPlanInputSerializer,
         responses={201: MealPlanDetailOutputSerializer},
     )
@@ -156,6 +159,9 @@ class MealPlanListView(APIView):
 @extend_validation_errors(
     [error_codes.UNKNOWN_FOOD, "invalid"], field_name="excluded_foods", methods=["post"]
 )
+@extend_validation_errors(
+    [error_codes.ENGINE_UNAVAILABLE, "invalid_choice"], field_name="engine", methods=["post"]
+)
 @extend_validation_errors(["invalid_choice"], field_name="allergies", methods=["post"])
 @extend_validation_errors(["invalid_choice"], field_name="cuisines", methods=["post"])
 class MealPlanGenerateView(APIView):
@@ -176,8 +182,11 @@ class MealPlanGenerateView(APIView):
         "**202** with the plan `pending`; a Celery task asks OpenAI, maps every ingredient "
         "to our foods, recomputes the nutrients, checks diet and allergies and fixes "
         "portions with our optimiser; poll GET /api/meals/plans/{id} until `ready` (or "
-        "`failed`). Without an OpenAI key, or when OpenAI's answer is unusable after a "
-        "retry, our engine makes the plan and `fallback_reason` says why.",
+        "`failed`); when OpenAI's answer is unusable after a retry (or OpenAI fails), our "
+        "engine makes the plan and `fallback_reason` says why. With no OpenAI key "
+        "configured, engine `openai` answers **400** `engine_unavailable` on `engine` and "
+        "nothing is written: GET /api/meals/engines says beforehand which engines are "
+        "available.",
         request=MealPlanGenerateInputSerializer,
         responses={
             201: MealPlanDetailOutputSerializer,
@@ -214,9 +223,26 @@ class MealPlanGenerateView(APIView):
         return Response(_detail(plan), status=code)
 
 
+class EngineListView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="meals_engines_list",
+        summary="The generator's engines and whether each is available",
+        description="Ask before offering an engine: `optimiser` (ours, the default) is "
+        "always available and answers at once (201); `openai` needs an OpenAI key on the "
+        "server: without one it is `available: false` with the `reason`, and POST "
+        "/api/meals/plans/generate with it answers 400 `engine_unavailable`. When available "
+        "it answers 202 and the plan is polled. Not paginated.",
+        responses={200: EngineOutputSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(EngineOutputSerializer(selectors.meal_plan_engines(), many=True).data)
+
+
 @extend_validation_errors(PLAN_ERRORS, field_name="status", methods=["put"])
 @extend_validation_errors(MEAL_ITEM_CODES, field_name="meals", methods=["put"])
 @extend_validation_errors(["invalid"], field_name="days", methods=["put"])
+@extend_validation_errors([error_codes.MACROS_INCONSISTENT], field_name="kcal", methods=["put"])
 class MealPlanDetailView(APIView):
     @extend_schema(
         tags=TAGS,
@@ -238,7 +264,8 @@ class MealPlanDetailView(APIView):
         "(every meal of the plan, as in POST /api/meals/plans: they replace the current ones "
         "and the plan becomes a manual one). A cancelled plan can only be renamed (400 "
         "`plan_cancelled`); a pending plan's meals wait for its generation (400 "
-        "`plan_not_ready`). Meals past a reduced `days` need new `meals` (400 on `days`).",
+        "`plan_not_ready`). Meals past a reduced `days` need new `meals` (400 on `days`). "
+        "The targets after the change must add up (400 `macros_inconsistent` on `kcal`).",
         request=MealPlanUpdateInputSerializer,
         responses={200: MealPlanDetailOutputSerializer},
     )

@@ -155,6 +155,19 @@ class CustomFoodInputSerializer(StrictInputSerializer):
     )
 
 
+class EngineOutputSerializer(serializers.Serializer):
+    engine = serializers.ChoiceField(choices=GENERATOR_ENGINES)
+    available = serializers.BooleanField(help_text="false: POST generate with it answers 400")
+    reason = serializers.CharField(allow_null=True, help_text="why it is unavailable")
+    completes = serializers.ChoiceField(
+        choices=[
+            ("at_once", "201 with the plan ready"),
+            ("polled", "202 with the plan pending: poll it"),
+        ]
+    )
+    default = serializers.BooleanField(help_text="the engine used when none is given")
+
+
 class TemplateOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     slug = serializers.CharField()

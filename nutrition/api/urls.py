@@ -7,6 +7,7 @@ urlpatterns = [
     path("foods", views.FoodListView.as_view(), name="meals-foods"),
     path("foods/<uuid:food_id>", views.FoodDetailView.as_view(), name="meals-food-detail"),
     path("templates", views.TemplateListView.as_view(), name="meals-templates"),
+    path("engines", plans.EngineListView.as_view(), name="meals-engines"),
     path("recipes", recipes.RecipeListView.as_view(), name="meals-recipes"),
     path(
         "recipes/<uuid:recipe_id>", recipes.RecipeDetailView.as_view(), name="meals-recipe-detail"

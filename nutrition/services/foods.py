@@ -15,7 +15,8 @@ from accounts.models import User
 from nutrition import error_codes
 from nutrition.choices import FoodSource
 from nutrition.classify import food_classify
-from nutrition.models import Food, Portion
+from nutrition.models import Food, Portion, RecipeIngredient
+from nutrition.services.recipes import recipe_nutrients_refresh
 
 USDA_DIR = Path(__file__).resolve().parent.parent / "data" / "usda"
 BATCH = 2_000
@@ -58,6 +59,7 @@ class ImportReport:
     portions_updated: int = 0
     portions_unchanged: int = 0
     portions_removed: int = 0
+    recipes_refreshed: int = 0  # recipes made of an updated food, recomputed
 
 
 def _number(value: str) -> float | None:
@@ -114,7 +116,8 @@ def usda_import(
     Run again on the same files it changes nothing; on a newer release it adds new foods,
     updates changed ones (their allergens and diet flags follow their new name), replaces
     changed portions and removes portions the release dropped. Foods missing from the file
-    are kept (recipes and plans may use them) and reported in ``foods_absent``. One
+    are kept (recipes and plans may use them) and reported in ``foods_absent``. The recipes
+    made of an updated food get their nutrients, tags and allergens recomputed. One
     transaction: a failed run leaves the table as it was.
     """
     report = ImportReport()
@@ -154,6 +157,16 @@ def usda_import(
         for chunk in _batches(changed, 500):
             Food.objects.bulk_update(chunk, [*FOOD_FIELDS, "updated_at"])
         report.foods_added, report.foods_updated = len(new), len(changed)
+        # A recipe stores its nutrients, tags and allergens: the recipes of an updated food
+        # (new values, or a name whose allergens changed) are recomputed with it, or a recipe
+        # would keep serving an allergen its food now declares.
+        if changed:
+            recipe_ids = set(
+                RecipeIngredient.objects.filter(food_id__in=[f.pk for f in changed]).values_list(
+                    "recipe_id", flat=True
+                )
+            )
+            report.recipes_refreshed = recipe_nutrients_refresh(recipe_ids=recipe_ids)
         report.foods_absent = sorted(set(existing) - set(by_code))
 
         stored: dict[tuple[Any, int], Portion] = {

@@ -13,7 +13,9 @@ def admin_client(client, django_user_model):
     return client
 
 
-@pytest.mark.parametrize("model", ["food", "recipe", "mealplantemplate", "mealplan"])
+@pytest.mark.parametrize(
+    "model", ["food", "recipe", "mealplantemplate", "mealplan", "mealplanauditevent"]
+)
 def test_the_admin_lists_open(admin_client, model):
     make_foods()
     recipe_library_load(recipes=RECIPES)

@@ -4,8 +4,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from nutrition.models import Food, Portion
-from nutrition.services import usda_import
+from nutrition.models import Food, Portion, Recipe
+from nutrition.services import recipe_library_load, usda_import
 from nutrition.services.foods import USDA_DIR
 from nutrition.tests.factories import CustomFoodFactory
 
@@ -172,3 +172,69 @@ def test_the_shipped_table_imports_whole_and_the_command_reports_it():
 def test_the_shipped_files_are_where_the_command_looks():
     assert (USDA_DIR / "foods.csv").exists()
     assert (USDA_DIR / "README.md").exists()
+
+
+def test_a_newer_release_recomputes_the_recipes_of_the_foods_it_changed(tmp_path):
+    """A re-import that gives a food an allergen (a better name, or a fixed rule) carries it
+    to every recipe made of that food; load_recipes alone would skip the unchanged recipe."""
+    sauce = [
+        "06931",
+        "Sauce, pasta, spaghetti/marinara, ready-to-serve",
+        "Soups, Sauces, and Gravies",
+        "51",
+        "1.41",
+        "7.92",
+        "1.48",
+        "1.9",
+        "5.48",
+        "437",
+        "0.23",
+        "usda-sr28",
+        "reported",
+    ]
+    first = release(tmp_path, "v1", [BROCCOLI, sauce], [])
+    usda_import(foods_csv=first[0], portions_csv=first[1])
+    report = recipe_library_load(
+        recipes=[
+            {
+                "slug": "broccoli-sauce",
+                "title": "Broccoli in sauce",
+                "meal_types": ["dinner"],
+                "prep_minutes": 10,
+                "servings": 1,
+                "ingredients": [
+                    {"fdc_id": "11090", "grams": 200},
+                    {"fdc_id": "06931", "grams": 100},
+                ],
+            },
+            {
+                "slug": "broccoli-only",
+                "title": "Broccoli",
+                "meal_types": ["dinner"],
+                "prep_minutes": 5,
+                "servings": 1,
+                "ingredients": [{"fdc_id": "11090", "grams": 200}],
+            },
+        ]
+    )
+    assert report.problems == []
+    assert Recipe.objects.get(slug="broccoli-sauce").allergens == []
+    newer = release(
+        tmp_path,
+        "v2",
+        [BROCCOLI, [sauce[0], "Sauce, tomato, with parmesan cheese", *sauce[2:]]],
+        [],
+    )
+    out = io.StringIO()
+
+    call_command(
+        "import_usda", "--no-progress", "--foods", newer[0], "--portions", newer[1], stdout=out
+    )
+
+    assert out.getvalue().splitlines() == [
+        "Foods: 0 added, 1 updated, 1 unchanged.",
+        "Portions: 0 added, 0 updated, 0 unchanged, 0 removed.",
+        "Recipes: 1 recomputed from their updated foods.",
+    ]
+    recipe = Recipe.objects.get(slug="broccoli-sauce")
+    assert (recipe.allergens, "dairy_free" in recipe.tags) == (["milk"], False)

@@ -141,10 +141,47 @@ def test_an_impossible_request_answers_422_naming_what_to_relax(alice_client, li
     assert plan_rows() == before
 
 
-def test_the_openai_engine_without_a_key_falls_back_to_ours_and_says_so(
+def test_the_engines_list_says_whether_openai_can_be_asked(alice_client, settings):
+    settings.OPENAI_API_KEY = ""
+
+    without_key = alice_client.get("/api/meals/engines")
+
+    assert without_key.status_code == 200
+    assert without_key.json() == [
+        {
+            "engine": "optimiser",
+            "available": True,
+            "reason": None,
+            "completes": "at_once",
+            "default": True,
+        },
+        {
+            "engine": "openai",
+            "available": False,
+            "reason": "No OpenAI key is configured on this server.",
+            "completes": "polled",
+            "default": False,
+        },
+    ]
+    settings.OPENAI_API_KEY = "sk-configured"
+    assert alice_client.get("/api/meals/engines").json()[1] == {
+        "engine": "openai",
+        "available": True,
+        "reason": None,
+        "completes": "polled",
+        "default": False,
+    }
+
+
+def test_the_engines_list_needs_a_signed_in_user(api_client):
+    assert api_client.get("/api/meals/engines").status_code == 401
+
+
+def test_the_openai_engine_without_a_key_is_refused_naming_engine_and_nothing_is_written(
     alice_client, library, settings, django_capture_on_commit_callbacks
 ):
     settings.OPENAI_API_KEY = ""
+    before = plan_rows()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = alice_client.post(
@@ -152,14 +189,12 @@ def test_the_openai_engine_without_a_key_falls_back_to_ours_and_says_so(
             {"days": 1, "meals_per_day": 3, **TARGETS, "engine": "openai"},
             format="json",
         )
-    assert len(callbacks) == 1  # the Celery task, after commit (eager in tests)
 
-    assert response.status_code == 202, response.json()
-    assert response.json()["status"] == "pending"
-    plan = alice_client.get(f"{PLANS}/{response.json()['id']}").json()
-    check_plan(plan, days=1, meals_per_day=3)
-    assert (plan["requested_engine"], plan["engine"]) == ("openai", "optimiser")
-    assert plan["fallback_reason"] == "unavailable: no OpenAI key configured"
+    assert response.status_code == 400, response.json()
+    error = response.json()["errors"][0]
+    assert (error["code"], error["attr"]) == ("engine_unavailable", "engine")
+    assert plan_rows() == before
+    assert callbacks == []
 
 
 def test_swap_one_meal_and_regenerate_one_day(alice_client, library):
@@ -289,6 +324,41 @@ def test_a_manual_plan_refuses_unknown_and_foreign_foods(alice_client, bob, food
     assert (response.status_code, response.json()["errors"][0]["attr"]) == (400, "meals")
 
 
+@pytest.mark.parametrize(
+    "targets",
+    [
+        {"kcal": 2000, "protein_g": 500, "carbs_g": 1000, "fat_g": 400},  # 14,600 kcal
+        {"kcal": 3000, "protein_g": 150, "carbs_g": 200, "fat_g": 67},  # 2,003 kcal
+    ],
+)
+def test_a_manual_plan_refuses_macros_that_cannot_add_up(alice_client, foods, targets):
+    before = plan_rows()
+
+    response = alice_client.post(PLANS, {**manual_body(foods), **targets}, format="json")
+
+    assert response.status_code == 400, response.json()
+    error = response.json()["errors"][0]
+    assert (error["attr"], error["code"]) == ("kcal", "macros_inconsistent")
+    assert plan_rows() == before
+
+
+def test_an_update_refuses_targets_that_no_longer_add_up(alice_client, foods):
+    plan = alice_client.post(PLANS, manual_body(foods), format="json").json()
+    url = f"{PLANS}/{plan['id']}"
+
+    refused = alice_client.put(url, {"kcal": 4000, "name": "Bulk"}, format="json")
+
+    assert refused.status_code == 400, refused.json()
+    error = refused.json()["errors"][0]
+    assert (error["attr"], error["code"]) == ("kcal", "macros_inconsistent")
+    stored = MealPlan.objects.get(pk=plan["id"])
+    assert (stored.name, stored.kcal) == ("My week", 2000)
+    changed = alice_client.put(
+        url, {"kcal": 2600, "carbs_g": 350, "fat_g": 67, "protein_g": 150}, format="json"
+    )
+    assert (changed.status_code, changed.json()["kcal"]) == (200, 2600)
+
+
 def test_the_shopping_list_sums_grams_by_category_in_household_units(alice_client, foods):
     plan = alice_client.post(PLANS, manual_body(foods), format="json").json()
 
@@ -346,7 +416,9 @@ def test_put_changes_name_dates_and_targets(alice_client, foods):
     plan = alice_client.post(PLANS, manual_body(foods), format="json").json()
 
     response = alice_client.put(
-        f"{PLANS}/{plan['id']}", {"start_date": "2026-12-07", "kcal": 1800}, format="json"
+        f"{PLANS}/{plan['id']}",
+        {"start_date": "2026-12-07", "kcal": 1800, "carbs_g": 150},  # 1,803 kcal of macros
+        format="json",
     )
 
     assert response.status_code == 200
@@ -384,8 +456,10 @@ def test_the_list_shows_only_the_callers_plans(alice_client, bob, foods):
         ("GET", "", None),
         ("PUT", "", {"name": "Mine now"}),
         ("DELETE", "", None),
+        ("DELETE", "?permanent=true", None),
         ("GET", "/shopping-list", None),
         ("POST", "/days/1/regenerate", None),
+        ("POST", "/meals/{meal}/swap", None),
     ],
 )
 def test_another_users_plan_answers_404_and_nothing_changes(
@@ -395,9 +469,13 @@ def test_another_users_plan_answers_404_and_nothing_changes(
         client = SchemaValidatingClient().as_user(owner)
         return client.post(PLANS, manual_body(foods), format="json").json()
 
+    def url_for(plan):
+        meal = plan["plan_days"][0]["meals"][0]["id"]
+        return f"{PLANS}/{plan['id']}{suffix.format(meal=meal)}"
+
     assert_owner_only(
         method=method,
-        url_for=lambda plan: f"{PLANS}/{plan['id']}{suffix}",
+        url_for=url_for,
         owner=alice,
         stranger=bob,
         make_object=make,
@@ -407,6 +485,54 @@ def test_another_users_plan_answers_404_and_nothing_changes(
             Counter(Meal.objects.values_list("name", flat=True)),
         ),
     )
+
+
+def test_the_shopping_list_never_counts_in_quantity_not_specified(alice_client):
+    milk = FoodFactory(name="Milk, whole", category="Milk, whole", energy_kcal=61)
+    PortionFactory(food=milk, seq=1, label="1 cup", grams=244)
+    PortionFactory(food=milk, seq=2, label="Quantity not specified", grams=350)
+    only_default = FoodFactory(name="Soup, NFS", category="Soups", energy_kcal=40)
+    PortionFactory(food=only_default, seq=1, label="Quantity not specified", grams=350)
+    body = {
+        "name": "Milk",
+        "start_date": "2026-12-01",
+        "days": 1,
+        **TARGETS,
+        "meals": [
+            {
+                "day": 1,
+                "slot": 0,
+                "mealtime": "breakfast",
+                "name": "Milk and soup",
+                "items": [
+                    {"food_id": str(milk.pk), "grams": 350},
+                    {"food_id": str(only_default.pk), "grams": 350},
+                ],
+            }
+        ],
+    }
+    plan = alice_client.post(PLANS, body, format="json").json()
+
+    groups = alice_client.get(f"{PLANS}/{plan['id']}/shopping-list").json()["groups"]
+
+    assert [(g["category"], [i["household"] for i in g["items"]]) for g in groups] == [
+        ("Milk, whole", [{"count": 1.5, "portion": "1 cup", "portion_grams": 244.0}]),
+        ("Soups", [None]),
+    ]
+
+
+def test_a_meal_of_another_plan_cannot_be_swapped_through_ones_own(alice_client, bob, foods):
+    own = alice_client.post(PLANS, manual_body(foods), format="json").json()
+    body = manual_body(foods)
+    body["meals"][0]["items"] = body["meals"][0]["items"][:1]  # alice's own milk left out
+    bobs = SchemaValidatingClient().as_user(bob).post(PLANS, body, format="json")
+    bobs_meal = bobs.json()["plan_days"][0]["meals"][0]["id"]
+    before = plan_rows()
+
+    response = alice_client.post(f"{PLANS}/{own['id']}/meals/{bobs_meal}/swap")
+
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert plan_rows() == before
 
 
 def test_a_plan_reads_in_a_fixed_number_of_queries(alice_client, foods):
@@ -449,10 +575,12 @@ def test_the_sweep_requeues_plans_left_pending(alice, library, settings):
     from nutrition.services.plans import meal_plan_generate, plan_params_resolve
     from nutrition.tasks import meal_plans_pending_sweep
 
-    settings.OPENAI_API_KEY = ""
+    settings.OPENAI_API_KEY = "sk-configured"
     params = plan_params_resolve(user=alice, days=1, meals_per_day=3, **TARGETS)
     plan = meal_plan_generate(user=alice, params=params, engine="openai")  # task never ran
     fresh = meal_plan_generate(user=alice, params=params, engine="openai")
+    # The key was removed after the plans were queued: the task falls back to our engine.
+    settings.OPENAI_API_KEY = ""
     MealPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
 
     assert meal_plans_pending_sweep() == 1

@@ -73,3 +73,13 @@ def test_a_retired_recipe_is_not_found(alice_client, library_of_four):
 
     assert alice_client.get(f"{RECIPES_URL}/{recipe.pk}").status_code == 404
     assert "Egg on toast" not in titles(alice_client.get(RECIPES_URL))
+
+
+def test_the_recipe_list_costs_a_fixed_number_of_queries(alice_client, library_of_four):
+    with QueryCounter() as small_page:
+        assert alice_client.get(RECIPES_URL, {"limit": 2}).status_code == 200
+    with QueryCounter() as whole_list:
+        assert alice_client.get(RECIPES_URL).status_code == 200
+
+    # The caller, the count, the page: whatever the page's size.
+    assert small_page.count == whole_list.count == 3

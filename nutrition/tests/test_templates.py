@@ -43,3 +43,15 @@ def test_templates_come_from_the_data_file_with_macros_in_grams(alice_client):
 
 def test_templates_need_a_signed_in_caller(api_client):
     assert api_client.get(TEMPLATES).status_code == 401
+
+
+def test_the_template_list_costs_a_fixed_number_of_queries(alice_client):
+    from core.testing import QueryCounter
+
+    templates_load()
+
+    with QueryCounter() as queries:
+        response = alice_client.get(TEMPLATES)
+
+    assert len(response.json()) == 23
+    assert queries.count == 2  # the caller, the templates

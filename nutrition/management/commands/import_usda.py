@@ -18,8 +18,9 @@ class Command(BaseCommand):
         "nutrients, portions.csv with household measures) into the food database. Idempotent: "
         "foods are matched on USDA's id and portions on (food, seq), so a second run changes "
         "nothing, and a run on a newer release adds new foods, updates changed ones (with "
-        "their derived allergens and diet flags), and replaces changed portions. Prints what "
-        "was added, updated and unchanged. Custom foods of users are never touched."
+        "their derived allergens and diet flags, recomputing the recipes made of them), and "
+        "replaces changed portions. Prints what was added, updated and unchanged. Custom "
+        "foods of users are never touched."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -65,6 +66,10 @@ class Command(BaseCommand):
             f"Portions: {report.portions_added} added, {report.portions_updated} updated, "
             f"{report.portions_unchanged} unchanged, {report.portions_removed} removed."
         )
+        if report.recipes_refreshed:
+            self.stdout.write(
+                f"Recipes: {report.recipes_refreshed} recomputed from their updated foods."
+            )
         if report.foods_absent:
             shown = ", ".join(report.foods_absent[:10])
             more = len(report.foods_absent) - 10
