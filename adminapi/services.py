@@ -77,17 +77,12 @@ def admin_video_create(
     (checked in full first), or with a completed presigned upload (``upload_id``). The file is
     transcoded in the background once this commits."""
     if upload is not None:
-        with media_services.upload_checked(upload=upload) as checked:
+        with (
+            media_services.upload_checked(upload=upload) as checked,
+            media_services.asset_stored(checked=checked, actor=actor) as asset,
+        ):
             kwargs.setdefault("duration_seconds", checked.duration_whole_seconds)
-            asset = None
-            try:
-                with transaction.atomic():
-                    asset = media_services.asset_create_from_upload(checked=checked, actor=actor)
-                    return _video_create(actor=actor, asset_id=asset.pk, **kwargs)
-            except BaseException:
-                if asset is not None:  # stored, then rolled back: no orphan files
-                    media_services.asset_files_discard(asset_id=asset.pk)
-                raise
+            return _video_create(actor=actor, asset_id=asset.pk, **kwargs)
     with transaction.atomic():
         if upload_id is not None:
             asset = media_services.asset_upload_complete(upload_id=upload_id)

@@ -8,9 +8,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination, LimitOffsetPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 
 class CatalogPagination(LimitOffsetPagination):
@@ -42,6 +46,16 @@ class CatalogPagination(LimitOffsetPagination):
         if offset < 0:
             raise ValidationError({"offset": ["Must be zero or more."]})
         return offset
+
+
+def catalog_page_response(
+    request: Request, rows: Any, render: Callable[[list[Any]], Any]
+) -> Response:
+    """A ``CatalogPagination`` page of ``rows`` (a queryset or a list) with ``count``, its
+    items rendered by ``render`` (typically ``lambda page: Serializer(page, many=True).data``)."""
+    paginator = CatalogPagination()
+    page = list(paginator.paginate_queryset(rows, request) or [])
+    return paginator.get_paginated_response(render(page))
 
 
 class TimeSeriesPagination(CursorPagination):

@@ -32,6 +32,7 @@ from rest_framework.exceptions import ValidationError
 
 from media import error_codes, ffmpeg, signing
 from media.models import AssetStatus, MediaAsset
+from media.selectors import asset_get_for_upload, asset_lock_awaiting_upload
 from media.sniff import HEAD_BYTES, video_type_sniff
 from media.storage import (
     media_storage,
@@ -194,6 +195,24 @@ def asset_files_discard(*, asset_id: Any) -> None:
     storage_delete_prefix(f"media/{asset_id}")
 
 
+@contextmanager
+def asset_stored(
+    *, checked: CheckedUpload, actor: Any, enqueue: bool = True
+) -> Iterator[MediaAsset]:
+    """One transaction around a new asset (:func:`asset_create_from_upload`) and the caller's
+    writes in the block; if the block fails, the transaction rolls back and the stored files
+    are deleted, so a refused write leaves no orphan files."""
+    asset: MediaAsset | None = None
+    try:
+        with transaction.atomic():
+            asset = asset_create_from_upload(checked=checked, actor=actor, enqueue=enqueue)
+            yield asset
+    except BaseException:
+        if asset is not None:
+            asset_files_discard(asset_id=asset.pk)
+        raise
+
+
 def asset_upload_start(*, actor: Any, filename: str, size_bytes: int) -> UploadTicket:
     """Hand out a presigned upload: a POST of a multipart form (``fields``, then the file as
     ``file``) to ``url`` before ``expires_at``. On S3 the policy caps the size and pins the key;
@@ -228,8 +247,6 @@ def asset_upload_start(*, actor: Any, filename: str, size_bytes: int) -> UploadT
 def asset_upload_receive(*, asset_id: Any, upload: UploadedFile) -> None:
     """The local-storage stand-in for S3's presigned POST (the view checked the signed token):
     an asset still awaiting its upload, and a body within the limit."""
-    from media.selectors import asset_get_for_upload
-
     asset = asset_get_for_upload(asset_id=asset_id)
     limit = settings.MEDIA_UPLOAD_MAX_BYTES
     if int(upload.size or 0) > limit:
@@ -241,14 +258,12 @@ def asset_upload_complete(*, upload_id: Any, field: str = "upload_id") -> MediaA
     """Turn a presigned upload into an uploaded asset: the file must be in storage, within the
     size limit, start like a video and have readable headers; otherwise it is deleted and the
     upload can be made again. Processing is queued after the caller's commit."""
-    from media.selectors import asset_lock_awaiting_upload
-
     with transaction.atomic():
         asset = asset_lock_awaiting_upload(asset_id=upload_id, field=field)
         if not media_storage().exists(asset.source_key):
             raise _file_error(field, "Nothing was uploaded yet.", error_codes.UPLOAD_MISSING)
         head = storage_read_head(key=asset.source_key, size=HEAD_BYTES)
-        size = _stored_size(asset)
+        size = int(media_storage().size(asset.source_key))
         limit = settings.MEDIA_UPLOAD_MAX_BYTES
         problem: ValidationError | None = None
         content_type = video_type_sniff(head)
@@ -275,10 +290,6 @@ def asset_upload_complete(*, upload_id: Any, field: str = "upload_id") -> MediaA
         asset.save()
         _process_on_commit(asset.pk)
     return asset
-
-
-def _stored_size(asset: MediaAsset) -> int:
-    return int(media_storage().size(asset.source_key))
 
 
 def _readable_source(asset: MediaAsset) -> str:

@@ -38,21 +38,18 @@ def storage_put_file(*, key: str, path: Path, content_type: str) -> None:
             ExtraArgs={"ContentType": content_type},
         )
         return
-    if storage.exists(key):
-        storage.delete(key)
     with path.open("rb") as handle:
-        stored = storage.save(key, File(handle))
-    if stored != key:  # FileSystemStorage renames on a clash; there must be none
-        raise RuntimeError(f"stored {key} as {stored}")
+        storage_put_upload(key=key, upload=File(handle))
 
 
 def storage_put_upload(*, key: str, upload: File) -> None:
+    """Store an open file under exactly ``key`` (replacing what was there)."""
     storage = media_storage()
     if storage.exists(key):
         storage.delete(key)
     upload.seek(0)
     stored = storage.save(key, upload)
-    if stored != key:
+    if stored != key:  # FileSystemStorage renames on a clash; there must be none
         raise RuntimeError(f"stored {key} as {stored}")
 
 

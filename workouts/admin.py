@@ -6,11 +6,11 @@ a workout after its categories are saved, and every workout of a changed categor
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
 from django.utils.html import format_html
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from unfold.admin import ModelAdmin, TabularInline
@@ -192,13 +192,14 @@ class WorkoutVideoAdmin(ModelAdmin):
             "is_preview": obj.is_preview,
             "thumbnail": obj.thumbnail,
         }
-        asset = None
+        stored = (
+            media_services.asset_stored(checked=checked, actor=request.user)
+            if checked is not None
+            else nullcontext()
+        )
         try:
-            with transaction.atomic():
-                if checked is not None:
-                    asset = media_services.asset_create_from_upload(
-                        checked=checked, actor=request.user
-                    )
+            with stored as asset:
+                if asset is not None:
                     data["asset_id"] = asset.pk
                 if change:
                     saved = services.workout_video_update(
@@ -206,10 +207,6 @@ class WorkoutVideoAdmin(ModelAdmin):
                     )
                 else:
                     saved = services.workout_video_create(workout_id=obj.workout_id, **data)
-        except BaseException:
-            if asset is not None:
-                media_services.asset_files_discard(asset_id=asset.pk)
-            raise
         finally:
             if checked is not None:
                 checked.close()

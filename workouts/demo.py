@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from rich.progress import Progress
 
@@ -160,10 +160,7 @@ def _video_add(workout: Workout, position: int, source: Path) -> None:
     with source.open("rb") as handle:
         checked = media_services.upload_check(upload=File(handle, name=f"{workout.slug}.mp4"))
     try:
-        with transaction.atomic():
-            asset = media_services.asset_create_from_upload(
-                checked=checked, actor=None, enqueue=False
-            )
+        with media_services.asset_stored(checked=checked, actor=None, enqueue=False) as asset:
             premium = workout.is_premium and position > 1
             services.workout_video_create(
                 workout_id=workout.pk,

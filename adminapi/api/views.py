@@ -29,7 +29,7 @@ from core.openapi import (
     error_envelope_serializer,
     validation_error_example,
 )
-from core.pagination import CatalogPagination
+from core.pagination import catalog_page_response
 from core.parsers import JSONParser
 from media import error_codes as media_error_codes
 from media import selectors as media_selectors
@@ -126,12 +126,6 @@ _EXAMPLE_VIDEO_OUT = {
         "processed_at": "2026-11-26T11:02:11Z",
     },
 }
-
-
-def _paginate(request: Request, queryset: Any) -> tuple[CatalogPagination, list[Any]]:
-    paginator = CatalogPagination()
-    page = paginator.paginate_queryset(queryset, request)
-    return paginator, list(page or [])
 
 
 def _workout_or_404(workout_id: Any) -> Any:
@@ -236,8 +230,11 @@ class AdminWorkoutListView(APIView):
             category=params.get("category"),
             is_premium=params.get("is_premium"),
         )
-        paginator, page = _paginate(request, workouts_selectors.workouts_for_admin(filters=filters))
-        return paginator.get_paginated_response(AdminWorkoutOutputSerializer(page, many=True).data)
+        return catalog_page_response(
+            request,
+            workouts_selectors.workouts_for_admin(filters=filters),
+            lambda page: AdminWorkoutOutputSerializer(page, many=True).data,
+        )
 
     @extend_schema(
         tags=TAGS,
@@ -664,5 +661,6 @@ class AdminUserListView(APIView):
             ),
             is_premium=params.get("is_premium"),
         )
-        paginator, page = _paginate(request, rows)
-        return paginator.get_paginated_response(AdminUserOutputSerializer(page, many=True).data)
+        return catalog_page_response(
+            request, rows, lambda page: AdminUserOutputSerializer(page, many=True).data
+        )

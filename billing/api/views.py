@@ -32,7 +32,7 @@ from billing.models import Subscription
 from billing.providers.types import ProviderUnavailable, VerificationError
 from billing.services import idempotency, methods, purchases, store, subscriptions
 from core.openapi import BulkErrorResponse400Serializer, error_envelope_serializer
-from core.pagination import CatalogPagination
+from core.pagination import catalog_page_response
 from core.throttling import UserScopedThrottle, UserThrottle
 
 from .serializers import (
@@ -183,9 +183,7 @@ def _page(
     request: Request, queryset: QuerySet[Any], serializer: type[serializers.Serializer]
 ) -> Response:
     PageQuerySerializer(data=request.query_params).is_valid(raise_exception=True)
-    paginator = CatalogPagination()
-    page = paginator.paginate_queryset(queryset, request)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
+    return catalog_page_response(request, queryset, lambda page: serializer(page, many=True).data)
 
 
 # --- Subscriptions ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from core.openapi import BulkErrorResponse400Serializer, error_envelope_serializer
-from core.pagination import CatalogPagination
+from core.pagination import catalog_page_response
 from core.throttling import UserScopedThrottle, UserThrottle
 from nutrition import error_codes, selectors
 from nutrition.models import MealPlan, PlanEngine
@@ -121,10 +121,8 @@ class MealPlanListView(APIView):
         plans = selectors.meal_plans_for_user(user=_user(request))
         if query.validated_data.get("status"):
             plans = plans.filter(status=query.validated_data["status"])
-        paginator = CatalogPagination()
-        page = list(paginator.paginate_queryset(plans, request, view=self) or [])
-        return paginator.get_paginated_response(
-            MealPlanSummaryOutputSerializer(page, many=True).data
+        return catalog_page_response(
+            request, plans, lambda page: MealPlanSummaryOutputSerializer(page, many=True).data
         )
 
     @extend_schema(

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.openapi import BulkErrorResponse400Serializer
-from core.pagination import CatalogPagination
+from core.pagination import catalog_page_response
 from nutrition import selectors
 from nutrition.models import NUTRIENT_FIELDS, Recipe
 
@@ -65,11 +65,12 @@ class RecipeListView(APIView):
             max_prep_minutes=p.get("max_prep_minutes"),
             q=p.get("q"),
         )
-        paginator = CatalogPagination()
-        page = paginator.paginate_queryset(selectors.recipes_list(filters=filters), request)
-        items = [_item(recipe) for recipe in page or []]
-        return paginator.get_paginated_response(
-            RecipeListItemOutputSerializer(items, many=True).data
+        return catalog_page_response(
+            request,
+            selectors.recipes_list(filters=filters),
+            lambda page: (
+                RecipeListItemOutputSerializer([_item(recipe) for recipe in page], many=True).data
+            ),
         )
 
 

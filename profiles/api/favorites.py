@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from core.openapi import BulkErrorResponse400Serializer
-from core.pagination import CatalogPagination
+from core.pagination import catalog_page_response
 from core.serializers import NullableNestedOutputSerializer, StrictInputSerializer
 from nutrition.selectors import meal_summaries_by_ids, recipe_summaries_by_ids
 from profiles import error_codes, selectors, services
@@ -174,13 +174,14 @@ class FavoritesView(APIView):
     )
     def get(self, request: Request) -> Response:
         FavoriteListQuerySerializer(data=request.query_params).is_valid(raise_exception=True)
-        paginator = CatalogPagination()
-        favorites = selectors.favorites_for_user(user=cast(User, request.user))
-        page = list(paginator.paginate_queryset(favorites, request, view=self) or [])
-        data = FavoriteOutputSerializer(
-            _favorite_bodies(page, user=cast(User, request.user)), many=True
-        ).data
-        return paginator.get_paginated_response(data)
+        user = cast(User, request.user)
+        return catalog_page_response(
+            request,
+            selectors.favorites_for_user(user=user),
+            lambda page: (
+                FavoriteOutputSerializer(_favorite_bodies(page, user=user), many=True).data
+            ),
+        )
 
     @extend_schema(
         tags=TAGS,
